@@ -1,0 +1,50 @@
+/**
+ * Precinct numbers as the API identifies them: the digits of the label (`УИК №592` → `592`);
+ * a row with an empty label (a remote e-voting unit) takes `E` + the digits of its district
+ * (`ОИК №109` → `E109`). Returns null when neither gives digits.
+ *
+ * The same rule exists in SQL for bulk imports: keep `precinctNumberSql` in step with it.
+ */
+export function precinctNumber(label: string | null | undefined, district?: string | null): string | null {
+  const digits = (label ?? '').replace(/\D+/g, '');
+  if (digits) return digits.replace(/^0+(?=\d)/, '');
+  if ((label ?? '').trim() !== '') return null;
+  const districtDigits = (district ?? '').replace(/\D+/g, '');
+  return districtDigits ? `E${districtDigits.replace(/^0+(?=\d)/, '')}` : null;
+}
+
+/** SQL twin of `precinctNumber` over two text expressions. */
+export function precinctNumberSql(label: string, district: string): string {
+  return `CASE
+    WHEN regexp_replace(coalesce(${label}, ''), '\\D', '', 'g') <> ''
+      THEN regexp_replace(regexp_replace(${label}, '\\D', '', 'g'), '^0+(?=\\d)', '')
+    WHEN btrim(coalesce(${label}, '')) = '' AND regexp_replace(coalesce(${district}, ''), '\\D', '', 'g') <> ''
+      THEN 'E' || regexp_replace(regexp_replace(${district}, '\\D', '', 'g'), '^0+(?=\\d)', '')
+  END`;
+}
+
+/** Names of e-voting rules that presets may carry, see `isEvotingByRule`. */
+export const EVOTING_TERRITORY_RU = 'Дистанционное электронное голосование';
+
+/**
+ * The `ru-2021` rule: an empty precinct label, a territory named "Дистанционное электронное
+ * голосование", or Moscow's virtual precincts 5001–5015.
+ */
+export function isEvotingByRule(
+  rule: string | undefined,
+  p: { region: string; number: string; territory?: string | null; label?: string | null },
+): boolean {
+  if (rule !== 'ru-2021') return false;
+  if (p.number.startsWith('E')) return true;
+  if ((p.territory ?? '').trim() === EVOTING_TERRITORY_RU) return true;
+  const n = Number(p.number);
+  return p.region === 'город Москва' && n >= 5001 && n <= 5015;
+}
+
+/** SQL twin of `isEvotingByRule` for bulk imports. */
+export function isEvotingByRuleSql(rule: string | undefined, region: string, number: string, territory: string): string {
+  if (rule !== 'ru-2021') return 'false';
+  return `(${number} LIKE 'E%'
+    OR btrim(coalesce(${territory}, '')) = '${EVOTING_TERRITORY_RU}'
+    OR (${region} = 'город Москва' AND ${number} ~ '^\\d+$' AND ${number}::int BETWEEN 5001 AND 5015))`;
+}
