@@ -1,4 +1,5 @@
 import { CreateCoreSchema1764133200000 } from './1764133200000-CreateCoreSchema';
+import { CreateAuditAndMatches1764133300000 } from './1764133300000-CreateAuditAndMatches';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
-export const MIGRATIONS = [CreateCoreSchema1764133200000];
+export const MIGRATIONS = [CreateCoreSchema1764133200000, CreateAuditAndMatches1764133300000];

@@ -1,0 +1,31 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where `npm run build:web` puts the browser UI. */
+export const WEB_DIST = resolve(process.env.WEB_DIST_DIR ?? 'dist/web');
+
+/**
+ * Serves the built web UI at `/` with a fallback to index.html for client-side routes. The
+ * API keeps `/api`. Hashed assets are cached for a year; index.html never.
+ */
+export function serveWebUi(app: INestApplication, dir = WEB_DIST): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) {
+    new Logger('WebUi').warn(`No web UI at ${dir}; run "npm run build:web"`);
+    return;
+  }
+  app.use(
+    express.static(dir, {
+      index: false,
+      setHeaders: (res, path) =>
+        res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api') || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,30 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+import { validationPipe } from './http/validation';
+import { serveWebUi } from './http/web-ui';
+
+/** Everything an API application needs besides its modules; shared by main.ts and the tests. */
+export function configureApi(app: INestApplication, options: { webUi?: boolean } = {}): INestApplication {
+  app.setGlobalPrefix('api');
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  express.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Votecheck API')
+      .setDescription('Observer reports, double-blind transcription and discrepancies against official results')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  if (options.webUi !== false) serveWebUi(app);
+  return app;
+}

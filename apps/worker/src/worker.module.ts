@@ -1,0 +1,23 @@
+import { AuditModule } from '@app/audit';
+import { AppConfigModule, loggingModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { ElectionsModule } from '@app/elections';
+import { JobRegistry, QueueModule, ReconcilerService } from '@app/queue';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { queueProcessors } from './queue-processor';
+
+/**
+ * The queue worker: BullMQ processors over the libs' services. Concurrency 2 for photos, since
+ * sharp runs one libvips thread here and two images in flight double throughput.
+ */
+@Module({
+  imports: [AppConfigModule, loggingModule, DatabaseModule, QueueModule, AuditModule, DiscoveryModule, ElectionsModule],
+  providers: [
+    JobRegistry,
+    ReconcilerService,
+    // Queue → concurrency. The review queue is absent: moderators take its jobs through the API.
+    ...queueProcessors({}),
+  ],
+})
+export class WorkerModule {}

@@ -1,0 +1,3 @@
+export * from './audit-hash';
+export * from './audit.module';
+export * from './audit.service';

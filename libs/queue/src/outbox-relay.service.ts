@@ -1,0 +1,118 @@
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AdvisoryLock, withAdvisoryLock } from '@app/database';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { QueueName } from './queue-names';
+
+const BATCH = 500;
+const REDIS_TIMEOUT_MS = 5000;
+
+interface PendingRow {
+  id: string;
+  queue: QueueName;
+  job_name: string;
+  job_id: string;
+  payload: object;
+}
+
+/**
+ * Moves outbox rows to BullMQ. Runs in every api and worker process; an advisory lock lets one
+ * at a time work. `kick()` after a commit makes delivery immediate; the timer catches up after
+ * Redis outages. A crash between `addBulk` and marking the rows re-adds them with the same job
+ * ids, which BullMQ ignores while the job exists and handlers tolerate otherwise.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = Math.min(1000, this.config.reconcileIntervalMs);
+    this.timer = setInterval(() => this.kick(), interval);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Asks for a relay pass soon; cheap to call after every commit. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((e: Error) => this.logger.warn(`outbox relay paused: ${e.message}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Relays until the outbox is empty; resolves when done (tests await it). */
+  async drain(): Promise<void> {
+    await withAdvisoryLock(
+      this.dataSource,
+      AdvisoryLock.OutboxRelay,
+      async () => {
+        while (!this.stopped && (await this.relayBatch()) === BATCH);
+      },
+      { wait: false },
+    );
+  }
+
+  private async relayBatch(): Promise<number> {
+    const rows: PendingRow[] = await this.dataSource.query(
+      `SELECT id, queue, job_name, job_id, payload FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT $1`,
+      [BATCH],
+    );
+    const byQueue = new Map<QueueName, PendingRow[]>();
+    for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+    for (const [name, queueRows] of byQueue) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      await withTimeout(
+        queue.addBulk(queueRows.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.job_id } }))),
+        REDIS_TIMEOUT_MS,
+        `Redis did not accept ${queueRows.length} job(s) for ${name}`,
+      );
+      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [
+        queueRows.map((r) => r.id),
+      ]);
+    }
+    if (rows.length < BATCH) {
+      await this.dataSource.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
+    }
+    return rows.length;
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
