@@ -11,7 +11,7 @@ swcrc.jsc.paths = { '@app/*': ['libs/*/src'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
-  rootDir: '..',
+  rootDir: root,
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/var/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },

@@ -16,7 +16,10 @@ export class ManagedProcess {
   ) {}
 
   start(): void {
-    this.child = spawn(process.execPath, ['--enable-source-maps', this.script], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['--enable-source-maps', this.script], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const prefix = `[${this.name}] `;
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       let partial = '';

@@ -31,8 +31,22 @@ export async function ensureRedis(varDir: string, log: (line: string) => void): 
     log('Starting redis-server with its data under var/redis…');
     const child = spawn(
       'redis-server',
-      ['--port', String(LOCAL_PORT), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
-        '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log')],
+      [
+        '--port',
+        String(LOCAL_PORT),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+        '--logfile',
+        join(dir, 'redis.log'),
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(() => isListening('127.0.0.1', LOCAL_PORT), 10_000, 'redis-server');

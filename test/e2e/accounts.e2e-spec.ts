@@ -13,7 +13,8 @@ describe('accounts', () => {
   afterAll(() => ctx.close());
 
   it('creates the bootstrap admin from ADMIN_EMAIL, and logs in with any e-mail case', async () => {
-    const res = await ctx.http()
+    const res = await ctx
+      .http()
       .post('/api/auth/login')
       .send({ email: 'boot.admin@EXAMPLE.org', password: 'bootstrap-pw' })
       .expect(200);
@@ -22,8 +23,13 @@ describe('accounts', () => {
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
-    const wrong = await ctx.http().post('/api/auth/login').send({ email: admin.email, password: 'nope-nope' }).expect(401);
-    const unknown = await ctx.http()
+    const wrong = await ctx
+      .http()
+      .post('/api/auth/login')
+      .send({ email: admin.email, password: 'nope-nope' })
+      .expect(401);
+    const unknown = await ctx
+      .http()
       .post('/api/auth/login')
       .send({ email: 'nobody@example.org', password: 'nope-nope' })
       .expect(401);
@@ -58,14 +64,25 @@ describe('accounts', () => {
   });
 
   it('refuses malformed bodies and unknown fields with 400', async () => {
-    const res = await ctx.http().post('/api/auth/login').send({ email: 'a@b.c', password: 'x', admin: true }).expect(400);
+    const res = await ctx
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'a@b.c', password: 'x', admin: true })
+      .expect(400);
     expect(res.body.message).toMatch(/property admin should not exist/);
     await ctx.http().post('/api/auth/login').send({ email: 5 }).expect(400);
   });
 
   describe('invites', () => {
     const invite = async (body: Record<string, unknown>, by: TestUser = coordinator) =>
-      (await ctx.http().post('/api/invites').set(...bearer(by)).send(body).expect(201)).body.code as string;
+      (
+        await ctx
+          .http()
+          .post('/api/invites')
+          .set(...bearer(by))
+          .send(body)
+          .expect(201)
+      ).body.code as string;
     const register = (code: string, email = `new-${Math.random().toString(36).slice(2)}@example.org`) =>
       ctx.http().post('/api/auth/register').send({ code, email, password: 'long-enough-pw' });
 
@@ -101,7 +118,12 @@ describe('accounts', () => {
 
     it('refuses invites for roles above moderator', async () => {
       for (const role of ['coordinator', 'admin', 'root']) {
-        const res = await ctx.http().post('/api/invites').set(...bearer(admin)).send({ role }).expect(400);
+        const res = await ctx
+          .http()
+          .post('/api/invites')
+          .set(...bearer(admin))
+          .send({ role })
+          .expect(400);
         expect(res.body.message).toMatch(/role must be observer or moderator/);
       }
     });
@@ -144,9 +166,19 @@ describe('accounts', () => {
 
     it('lets an admin create accounts of any role, once per e-mail', async () => {
       const body = { email: 'coord2@example.org', password: 'long-enough-pw', role: 'coordinator' };
-      const res = await ctx.http().post('/api/users').set(...bearer(admin)).send(body).expect(201);
+      const res = await ctx
+        .http()
+        .post('/api/users')
+        .set(...bearer(admin))
+        .send(body)
+        .expect(201);
       expect(res.body).toMatchObject({ email: body.email, role: 'coordinator', id: expect.any(String) });
-      await ctx.http().post('/api/users').set(...bearer(admin)).send({ ...body, email: 'COORD2@example.org' }).expect(409);
+      await ctx
+        .http()
+        .post('/api/users')
+        .set(...bearer(admin))
+        .send({ ...body, email: 'COORD2@example.org' })
+        .expect(409);
     });
   });
 });

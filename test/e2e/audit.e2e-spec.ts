@@ -14,7 +14,9 @@ describe('audit log', () => {
   const append = (n: number) =>
     Promise.all(
       Array.from({ length: n }, (_, i) =>
-        ctx.db.transaction((m) => audit.append(m, { action: 'report.received', data: { i, nested: { b: 1, a: [i] } } })),
+        ctx.db.transaction((m) =>
+          audit.append(m, { action: 'report.received', data: { i, nested: { b: 1, a: [i] } } }),
+        ),
       ),
     );
 

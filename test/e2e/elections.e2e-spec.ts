@@ -35,7 +35,12 @@ describe('elections, templates and precincts', () => {
     expect(lines).toHaveLength(26);
     expect(lines.filter((l: { candidate?: boolean }) => l.candidate)).toHaveLength(14);
     expect(ratios.map((r: { severity: string }) => r.severity).sort()).toEqual([
-      'error', 'error', 'error', 'error', 'warning', 'warning',
+      'error',
+      'error',
+      'error',
+      'error',
+      'warning',
+      'warning',
     ]);
     // The preset's columns are exactly the headers of the official CSV.
     const header = readFileSync(MOSCOW_CSV, 'utf8').split('\n')[0];
@@ -46,7 +51,10 @@ describe('elections, templates and precincts', () => {
   });
 
   it('creates an election with a custom template', async () => {
-    const election = await ctx.newElection(admin, customTemplate([{ id: 'sum', expr: 'L2 = L3 + L4', severity: 'error' }]));
+    const election = await ctx.newElection(
+      admin,
+      customTemplate([{ id: 'sum', expr: 'L2 = L3 + L4', severity: 'error' }]),
+    );
     expect(election.template).toMatchObject({ lines: expect.any(Array) });
   });
 
@@ -59,7 +67,8 @@ describe('elections, templates and precincts', () => {
     ['an unknown operator', 'L2 * L3 = L4', /expected =, >= or <= but found "\*"/],
     ['lower case', 'l2 = L3', /expected a line like L1 but found "l"/],
   ])('refuses a ratio with %s (400 naming the problem)', async (_, expr, message) => {
-    const res = await ctx.http()
+    const res = await ctx
+      .http()
       .post('/api/elections')
       .set(...bearer(admin))
       .send({ slug: 'bad-template', name: 'Bad', ...customTemplate([{ id: 'r1', expr, severity: 'error' }]) })
@@ -70,7 +79,12 @@ describe('elections, templates and precincts', () => {
 
   it('refuses duplicated line numbers and keys, a bad severity, and a preset plus a template', async () => {
     const post = (body: object) =>
-      ctx.http().post('/api/elections').set(...bearer(admin)).send({ slug: 'bad', name: 'Bad', ...body }).expect(400);
+      ctx
+        .http()
+        .post('/api/elections')
+        .set(...bearer(admin))
+        .send({ slug: 'bad', name: 'Bad', ...body })
+        .expect(400);
     const dup = customTemplate([]);
     dup.template.lines[1].n = 1;
     dup.template.lines[3].key = 'a';
@@ -88,7 +102,8 @@ describe('elections, templates and precincts', () => {
 
   it('refuses a second election with the same slug (409)', async () => {
     const election = await ctx.newElection(admin);
-    await ctx.http()
+    await ctx
+      .http()
       .post('/api/elections')
       .set(...bearer(admin))
       .send({ slug: election.slug, name: 'Again', templatePreset: 'ru-duma-2021-federal' })
@@ -98,7 +113,8 @@ describe('elections, templates and precincts', () => {
   describe('precinct registry', () => {
     let slug: string;
     const upload = (body: Buffer | string, name = 'precincts.csv') =>
-      ctx.http()
+      ctx
+        .http()
         .post(`/api/elections/${slug}/precincts`)
         .set(...bearer(coordinator))
         .attach('file', typeof body === 'string' ? createReadStream(body) : body, name);
@@ -121,14 +137,16 @@ describe('elections, templates and precincts', () => {
     });
 
     it('finds a precinct by region and number, with the number rule applied', async () => {
-      const res = await ctx.http()
+      const res = await ctx
+        .http()
         .get(`/api/elections/${slug}/precincts`)
         .query({ region: 'город Москва', number: '592' })
         .expect(200);
       expect(res.body.total).toBe(1);
       expect(res.body.items[0]).toMatchObject({ region: 'город Москва', number: '592', evoting: false });
       expect(res.body.items[0].district).toMatch(/^ОИК №\d+$/);
-      const evoting = await ctx.http()
+      const evoting = await ctx
+        .http()
         .get(`/api/elections/${slug}/precincts`)
         .query({ region: 'город Москва', number: '5001' })
         .expect(200);
@@ -141,10 +159,12 @@ describe('elections, templates and precincts', () => {
     });
 
     it('names empty-label rows E + district digits and applies an explicit evoting column', async () => {
-      const csv = 'region,oik,tik,uik,evoting\nАлтайский край,ОИК №39,Дистанционное электронное голосование,,\nАлтайский край,ОИК №39,Тик,УИК №7,true\n';
+      const csv =
+        'region,oik,tik,uik,evoting\nАлтайский край,ОИК №39,Дистанционное электронное голосование,,\nАлтайский край,ОИК №39,Тик,УИК №7,true\n';
       await upload(Buffer.from(csv)).expect(201);
       const find = async (number: string) =>
-        (await ctx.http().get(`/api/elections/${slug}/precincts`).query({ region: 'Алтайский край', number })).body.items[0];
+        (await ctx.http().get(`/api/elections/${slug}/precincts`).query({ region: 'Алтайский край', number })).body
+          .items[0];
       expect(await find('E39')).toMatchObject({ evoting: true, territory: 'Дистанционное электронное голосование' });
       expect(await find('7')).toMatchObject({ evoting: true });
     });
@@ -153,12 +173,14 @@ describe('elections, templates and precincts', () => {
       const [precinct] = (
         await ctx.http().get(`/api/elections/${slug}/precincts`).query({ region: 'город Москва', number: '592' })
       ).body.items;
-      await ctx.http()
+      await ctx
+        .http()
         .patch(`/api/elections/${slug}/precincts/${precinct.id}`)
         .set(...bearer(await ctx.newUser('moderator')))
         .send({ evoting: true })
         .expect(403);
-      const res = await ctx.http()
+      const res = await ctx
+        .http()
         .patch(`/api/elections/${slug}/precincts/${precinct.id}`)
         .set(...bearer(coordinator))
         .send({ evoting: true })
@@ -184,7 +206,12 @@ describe('elections, templates and precincts', () => {
     });
 
     it('refuses a request without a file, an empty file and malformed CSV', async () => {
-      await ctx.http().post(`/api/elections/${slug}/precincts`).set(...bearer(coordinator)).send({}).expect(400);
+      await ctx
+        .http()
+        .post(`/api/elections/${slug}/precincts`)
+        .set(...bearer(coordinator))
+        .send({})
+        .expect(400);
       await upload(Buffer.from('')).expect(400);
       const res = await upload(Buffer.from('region,uik\n"unterminated,1\n')).expect(400);
       expect(res.body.message).toMatch(/not valid CSV/);

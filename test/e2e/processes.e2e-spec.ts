@@ -17,7 +17,12 @@ describe('process start-up', () => {
   it.each(['apps/api/src/main.ts', 'apps/worker/src/main.ts'])(
     '%s refuses bad configuration with a clear message and a non-zero exit',
     (entry) => {
-      const result = run(entry, { DATABASE_URL: 'mysql://nope', REDIS_URL: '', REVIEWS_REQUIRED: '9', JWT_SECRET: 'x'.repeat(40) });
+      const result = run(entry, {
+        DATABASE_URL: 'mysql://nope',
+        REDIS_URL: '',
+        REVIEWS_REQUIRED: '9',
+        JWT_SECRET: 'x'.repeat(40),
+      });
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/Invalid configuration:/);
       expect(result.stderr).toMatch(/DATABASE_URL must start with postgres:\/\//);

@@ -95,7 +95,8 @@ export class AuditService {
           action: row.action,
           data: row.data,
         });
-        if (row.prev_hash !== prev) problems.push(`entry ${row.id}: does not follow the entry before it (one was deleted or inserted)`);
+        if (row.prev_hash !== prev)
+          problems.push(`entry ${row.id}: does not follow the entry before it (one was deleted or inserted)`);
         else if (row.hash !== expected) problems.push(`entry ${row.id}: its content does not match its hash (edited)`);
         prev = row.hash;
         lastId = row.id;
@@ -103,7 +104,9 @@ export class AuditService {
       }
       const [head] = await runner.query(`SELECT last_id::text AS last_id, last_hash FROM audit_head`);
       if (problems.length < 100 && (head.last_id !== lastId || head.last_hash !== prev)) {
-        problems.push(`the newest entry should be ${head.last_id ?? 'none'} but is ${lastId ?? 'none'} (entries deleted at the end)`);
+        problems.push(
+          `the newest entry should be ${head.last_id ?? 'none'} but is ${lastId ?? 'none'} (entries deleted at the end)`,
+        );
       }
       await runner.commitTransaction();
     } finally {

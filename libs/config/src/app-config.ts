@@ -48,7 +48,9 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
   try {
     const parsed = new URL(raw);
     if (!protocols.includes(parsed.protocol)) {
-      problems.push(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')} (got "${parsed.protocol}")`);
+      problems.push(
+        `${name} must start with ${protocols.map((p) => p + '//').join(' or ')} (got "${parsed.protocol}")`,
+      );
     }
   } catch {
     problems.push(`${name} is not a valid URL`);

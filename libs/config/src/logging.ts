@@ -1,25 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './app-config';
+import { APP_CONFIG } from './config.module';
 
 /**
  * JSON logs through pino. Every request gets an id (the client's `X-Request-Id` if it sent a
  * sane one), echoed in the response and carried by every log line of that request.
  */
-export const loggingModule = LoggerModule.forRoot({
-  pinoHttp: {
-    level: process.env.LOG_LEVEL || 'info',
-    genReqId: (req: IncomingMessage, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
+export const loggingModule = LoggerModule.forRootAsync({
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => ({
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: (req: IncomingMessage, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
-    autoLogging: { ignore: (req) => req.url === '/api/health' },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  },
+  }),
 });

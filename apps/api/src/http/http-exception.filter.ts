@@ -41,13 +41,21 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       let message: unknown = typeof raw === 'string' ? raw : (raw as { message?: unknown }).message;
       if (Array.isArray(message)) message = message.join('; ');
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: String(message ?? exception.message) };
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: String(message ?? exception.message),
+      };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string }).code;
       // invalid_text_representation: an id that is not a UUID or number reached a query.
       if (code === '22P02') {
-        return { statusCode: HttpStatus.BAD_REQUEST, error: 'Bad Request', message: 'An identifier in the request is malformed' };
+        return {
+          statusCode: HttpStatus.BAD_REQUEST,
+          error: 'Bad Request',
+          message: 'An identifier in the request is malformed',
+        };
       }
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };

@@ -5,7 +5,9 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
     const path = parent ? `${parent}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((m) =>
       // class-validator says "property foo should not exist"; name the full path instead.
-      m.startsWith(`property ${e.property} `) ? `property ${path} ${m.slice(`property ${e.property} `.length)}` : m.replace(e.property, path),
+      m.startsWith(`property ${e.property} `)
+        ? `property ${path} ${m.slice(`property ${e.property} `.length)}`
+        : m.replace(e.property, path),
     );
     return [...own, ...flatten(e.children ?? [], path)];
   });

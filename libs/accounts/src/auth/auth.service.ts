@@ -67,7 +67,12 @@ export class AuthService {
     const { adminEmail, adminPassword } = this.config;
     if (!adminEmail || !adminPassword || (await this.users.existsByEmail(adminEmail))) return false;
     try {
-      await this.createUser({ email: adminEmail, password: adminPassword, role: 'admin', displayName: 'Administrator' });
+      await this.createUser({
+        email: adminEmail,
+        password: adminPassword,
+        role: 'admin',
+        displayName: 'Administrator',
+      });
       return true;
     } catch (e) {
       if (e instanceof ConflictException) return false; // another process created it first

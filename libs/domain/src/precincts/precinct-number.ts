@@ -42,7 +42,12 @@ export function isEvotingByRule(
 }
 
 /** SQL twin of `isEvotingByRule` for bulk imports. */
-export function isEvotingByRuleSql(rule: string | undefined, region: string, number: string, territory: string): string {
+export function isEvotingByRuleSql(
+  rule: string | undefined,
+  region: string,
+  number: string,
+  territory: string,
+): string {
   if (rule !== 'ru-2021') return 'false';
   return `(${number} LIKE 'E%'
     OR btrim(coalesce(${territory}, '')) = '${EVOTING_TERRITORY_RU}'

@@ -55,11 +55,7 @@ export function parseRatio(expr: string, knownLines?: ReadonlySet<number>): Pars
   return { left: left.terms, op, right: right.terms };
 }
 
-function readSum(
-  tokens: string[],
-  expr: string,
-  knownLines?: ReadonlySet<number>,
-): { terms: Term[]; rest: string[] } {
+function readSum(tokens: string[], expr: string, knownLines?: ReadonlySet<number>): { terms: Term[]; rest: string[] } {
   const terms: Term[] = [];
   let i = 0;
   let sign: 1 | -1 = 1;

@@ -28,14 +28,19 @@ export class PrecinctColumnsDto {
 
 export class ProtocolLineDto {
   @ApiProperty() @IsInt() @Min(1) @Max(999) n: number;
-  @ApiProperty() @IsString() @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'key must be snake_case latin' }) key: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'key must be snake_case latin' })
+  key: string;
   @ApiProperty() @IsString() @Length(1, 500) label: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) column?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() candidate?: boolean;
 }
 
 export class ControlRatioDto {
-  @ApiProperty() @IsString() @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'ratio id must be snake_case latin' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'ratio id must be snake_case latin' })
   id: string;
   @ApiProperty({ example: 'L10 = L13 + L14' }) @IsString() @Length(1, 2000) expr: string;
   @ApiProperty({ enum: ['error', 'warning'] }) @IsIn(['error', 'warning']) severity: 'error' | 'warning';
