@@ -27,6 +27,8 @@ export interface TestContextOptions {
   worker?: boolean;
   /** Extra environment for the apps (e.g. REVIEWS_REQUIRED). */
   env?: Record<string, string>;
+  /** Serve the built web UI and listen on a real port (for browser tests): see `ctx.url`. */
+  webUi?: boolean;
 }
 
 let counter = 0;
@@ -42,6 +44,8 @@ export class TestContext {
   readonly storageDir: string;
   readonly env: Record<string, string>;
   api!: INestApplication;
+  /** Base URL when started with `webUi: true`, e.g. http://127.0.0.1:41234 */
+  url = '';
   worker?: INestApplicationContext;
   db!: DataSource;
 
@@ -86,8 +90,13 @@ export class TestContext {
     }
     Object.assign(process.env, this.env);
     const apiModule = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    this.api = configureApi(apiModule.createNestApplication({ bufferLogs: true }), { webUi: false });
+    this.api = configureApi(apiModule.createNestApplication({ bufferLogs: true }), { webUi: !!this.options.webUi });
     await this.api.init();
+    if (this.options.webUi) {
+      await this.api.listen(0, '127.0.0.1');
+      this.url = await this.api.getUrl();
+      this.url = this.url.replace('[::1]', '127.0.0.1');
+    }
     this.db = this.api.get(DataSource);
     if (this.options.worker) await this.startWorker();
   }
