@@ -8,6 +8,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AdminBootstrapService } from './accounts/admin-bootstrap.service';
+import { AdminController } from './admin/admin.controller';
 import { AuthController } from './accounts/auth.controller';
 import { InvitesController } from './accounts/invites.controller';
 import { UsersController } from './accounts/users.controller';
@@ -34,6 +35,7 @@ import { HealthController } from './health/health.controller';
     ElectionsController,
     PrecinctsController,
     HealthController,
+    AdminController,
   ],
   providers: [{ provide: APP_GUARD, useExisting: AuthGuard }, AdminBootstrapService],
 })

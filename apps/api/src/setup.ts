@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { validationPipe } from './http/validation';
 import { serveWebUi } from './http/web-ui';
@@ -25,6 +26,7 @@ export function configureApi(app: INestApplication, options: { webUi?: boolean }
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  mountQueueDashboard(app);
   if (options.webUi !== false) serveWebUi(app);
   return app;
 }

@@ -1,0 +1,56 @@
+import { bearer, TestContext, TestUser } from '../support/test-context';
+
+describe('operations', () => {
+  let ctx: TestContext;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    ctx = await TestContext.create();
+    admin = await ctx.newUser('admin');
+  });
+  afterAll(() => ctx.close());
+
+  it('reports PostgreSQL and Redis up', async () => {
+    const res = await ctx.http().get('/api/health').expect(200);
+    expect(res.body.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await ctx.http().get('/api/docs/json').expect(200);
+    expect(res.body.paths['/api/auth/login']).toBeDefined();
+    expect(res.body.paths['/api/elections/{slug}/precincts']).toBeDefined();
+  });
+
+  it('answers unknown routes and malformed JSON with the one error shape', async () => {
+    expect((await ctx.http().get('/api/nope').expect(404)).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /api/nope',
+    });
+    const res = await ctx.http().post('/api/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('gives every response a request id, keeping a sane one from the client', async () => {
+    const res = await ctx.http().get('/api/health').set('X-Request-Id', 'abc-123');
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    const generated = await ctx.http().get('/api/health').set('X-Request-Id', 'bad id with spaces');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('opens the queue dashboard to admins only, through a session cookie', async () => {
+    await ctx.http().get('/api/admin/queues').expect(401);
+    const coordinator = await ctx.newUser('coordinator');
+    await ctx.http().get('/api/admin/queues').set(...bearer(coordinator)).expect(403);
+    await ctx.http().post('/api/admin/session').set(...bearer(coordinator)).expect(403);
+    const session = await ctx.http().post('/api/admin/session').set(...bearer(admin)).expect(204);
+    const cookie = session.headers['set-cookie'][0];
+    expect(cookie).toMatch(/vc_admin=.*HttpOnly.*SameSite=Strict/i);
+    const page = await ctx.http().get('/api/admin/queues').set('Cookie', cookie.split(';')[0]).expect(200);
+    expect(page.text).toMatch(/<html/i);
+    const queues = await ctx.http().get('/api/admin/queues/api/queues').set('Cookie', cookie.split(';')[0]).expect(200);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(
+      ['matching', 'official-results', 'photos', 'review'],
+    );
+  });
+});
