@@ -1,0 +1,23 @@
+import { useT } from '../../i18n';
+import { Link } from '../../router';
+
+/** Links between an election's public pages. */
+export function ResultsNav({ slug }: { slug: string }) {
+  const t = useT();
+  const base = `/results/${encodeURIComponent(slug)}`;
+  return (
+    <nav class="subnav" aria-label={t('results.pages')}>
+      <Link href={base}>{t('results.discrepancies')}</Link>
+      <Link href={`${base}/evoting`}>{t('results.evoting')}</Link>
+      <Link href={`${base}/forensics`}>{t('results.forensics')}</Link>
+    </nav>
+  );
+}
+
+/** "5. Всероссийская политическая партия "ЕДИНАЯ РОССИЯ"" → "ЕДИНАЯ РОССИЯ". */
+export function shortName(label: string | undefined, fallback: string): string {
+  if (!label) return fallback;
+  const quoted = label.match(/"([^"]+)"?$/)?.[1] ?? label.match(/"([^"]+)"/g)?.pop()?.replace(/"/g, '');
+  const base = quoted ?? label.replace(/^\d+\.\s*/, '');
+  return base.replace(/^(Политическая|Всероссийская политическая)\s+партия\s+/i, '').trim() || fallback;
+}
