@@ -34,6 +34,11 @@ export class ApiError extends Error {
 /** Network failure (no answer at all), as opposed to an HTTP error answer. */
 export class NetworkError extends Error {}
 
+/** `onLine === false` is reliable (unlike `true`): fail at once instead of trying. */
+function assertOnline(): void {
+  if (!navigator.onLine) throw new NetworkError('offline');
+}
+
 function authHeaders(): Record<string, string> {
   const token = getToken();
   return token ? { Authorization: `Bearer ${token}` } : {};
@@ -67,6 +72,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
+  assertOnline();
   let res: Response;
   try {
     res = await fetch(`/api${path}`, { method, headers, body: payload });
@@ -101,6 +107,7 @@ export interface UploadOptions {
  */
 export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}): Promise<{ status: number; body: T }> {
   return new Promise((resolve, reject) => {
+    if (!navigator.onLine) return reject(new NetworkError('offline'));
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api${path}`);
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
@@ -131,6 +138,7 @@ export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}
 
 /** Fetches a photo with the bearer token (an <img src> cannot send it) and returns a Blob. */
 export async function fetchPhoto(url: string): Promise<Blob> {
+  assertOnline();
   let res: Response;
   try {
     res = await fetch(url, { headers: authHeaders() });

@@ -43,6 +43,7 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
     { text: toLabel, color: INK, hollow: false },
   ];
   const colW = (width - 16) / perLine;
+  const maxChars = Math.max(6, Math.floor((colW - 22) / 7));
 
   return (
     <div ref={ref}>
@@ -51,7 +52,7 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
           <g key={l.text} transform={`translate(${8 + (i % perLine) * colW} ${M.top + Math.floor(i / perLine) * 18 + 8})`}>
             <circle r="5" cx="5" cy="0" fill={l.hollow ? '#ffffff' : l.color} stroke={l.color} stroke-width="2" />
             <text x="14" dy="0.32em" fill={INK}>
-              {l.text.length > 28 ? `${l.text.slice(0, 27)}…` : l.text}
+              {l.text.length > maxChars ? `${l.text.slice(0, maxChars - 1)}…` : l.text}
             </text>
           </g>
         ))}

@@ -18,6 +18,7 @@ export function RatioPanel({ checks }: { checks: RatioCheck[] }) {
           return (
             <li key={c.ratio.id} class={cls} data-ratio={c.ratio.id}>
               <span aria-hidden="true" class="ratio-icon">{icon}</span>
+              <span class="ratio-body">
               <code>{c.ratio.expr}</code>
               {c.state === 'broken' && (
                 <span class="ratio-detail">
@@ -26,6 +27,7 @@ export function RatioPanel({ checks }: { checks: RatioCheck[] }) {
                 </span>
               )}
               {c.state === 'incomplete' && <span class="sr-only">{t('review.ratioIncomplete')}</span>}
+              </span>
             </li>
           );
         })}

@@ -3,6 +3,7 @@ import { ApiError, api } from '../../api';
 import { Notice, errorText } from '../../components/Notice';
 import { PhotoViewer } from '../../components/PhotoViewer';
 import { useT } from '../../i18n';
+import { checkRatios } from '../../ratios';
 import type { RejectReason, ReviewTask, SubmitResult, Transcription } from '../../types';
 import { RejectForm } from './RejectForm';
 import { TranscriptionForm, parseValue } from './TranscriptionForm';
@@ -50,6 +51,11 @@ export function TaskView({ task, onDone }: Props) {
     else setError(errorText(err));
   };
 
+  const showViolations = (list: string[]) => {
+    setViolations(list);
+    setTimeout(() => document.getElementById('confirm-violations')?.focus(), 0);
+  };
+
   const submit = async (confirm = false) => {
     setError(null);
     const numbers: Record<string, number> = {};
@@ -62,14 +68,18 @@ export function TaskView({ task, onDone }: Props) {
       }
       numbers[String(n)] = v;
     }
+    // Broken error ratios are caught here first; the server's 422 remains the authority.
+    const broken = checkRatios(task.template.ratios, numbers).filter((c) => c.state === 'broken' && c.ratio.severity === 'error');
+    if (!confirm && broken.length > 0) {
+      showViolations(broken.map((c) => c.ratio.expr));
+      return;
+    }
     setBusy(true);
     try {
       onDone(await api.submitValues(task.taskId, numbers, confirm));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 422) {
-        setViolations(violationsOf(err));
-        setTimeout(() => document.getElementById('confirm-violations')?.focus(), 0);
-      } else fail(err);
+      if (err instanceof ApiError && err.status === 422) showViolations(violationsOf(err));
+      else fail(err);
     } finally {
       setBusy(false);
     }
@@ -111,7 +121,7 @@ export function TaskView({ task, onDone }: Props) {
         <PhotoViewer photos={task.photos} alt={t('review.photoAlt')} />
         <div class="stack">
           {task.kind === 'arbitrate' && !arb && <p class="muted">{t('common.loading')}</p>}
-          <TranscriptionForm template={task.template} values={values} onChange={setValues} onSubmit={() => void submit()}
+          <TranscriptionForm template={task.template} values={values} onChange={(v) => (setValues(v), setViolations(null))} onSubmit={() => void submit()}
             disabled={busy} transcriptions={arb?.transcriptions} differingLines={arb?.differingLines} />
           {error && <Notice kind="error">{error}</Notice>}
           {violations && (

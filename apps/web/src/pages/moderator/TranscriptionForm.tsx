@@ -42,9 +42,10 @@ export function TranscriptionForm(props: Props) {
   const brokenLines = new Set(checks.filter((c) => c.state === 'broken' && c.ratio.severity === 'error').flatMap((c) => c.lines));
 
   useEffect(() => {
-    const first = formRef.current?.querySelector<HTMLInputElement>('input[data-line]');
-    first?.focus();
-  }, [template]);
+    // Start at the first empty line: in arbitration the agreed lines are already filled in.
+    const inputs = [...(formRef.current?.querySelectorAll<HTMLInputElement>('input[data-line]') ?? [])];
+    (inputs.find((i) => i.value === '') ?? inputs[0])?.focus();
+  }, [template, transcriptions]);
 
   const onKeyDown = (e: KeyboardEvent, index: number) => {
     if (e.key !== 'Enter') return;
@@ -64,7 +65,7 @@ export function TranscriptionForm(props: Props) {
           {t('review.arbLegend', { n: differing.size })}
         </p>
       )}
-      <ol class="protocol-lines">
+      <ol class={`protocol-lines${transcriptions ? ' with-others' : ''}`}>
         {template.lines.map((line, i) => {
           const key = String(line.n);
           const raw = values[key] ?? '';

@@ -31,11 +31,11 @@ export function PhotoPicker({ photos, onChange }: Props) {
       <div class="row">
         <label class="button file-button">
           <input type="file" accept="image/*" capture="environment" onChange={add} class="visually-hidden" />
-          📷 {t('report.takePhoto')}
+          {t('report.takePhoto')}
         </label>
         <label class="button file-button">
           <input type="file" accept={ACCEPT} multiple onChange={add} class="visually-hidden" />
-          🖼 {t('report.chooseFiles')}
+          {t('report.chooseFiles')}
         </label>
       </div>
       {photos.length > 0 && (

@@ -107,6 +107,7 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
             </div>
             {d.precinct.district && <p class="muted">{d.precinct.district}</p>}
             {d.lines.length > 0 && (
+              <div class="table-wrap">
               <table class="compact">
                 <thead>
                   <tr>
@@ -129,6 +130,7 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </li>
         ))}
@@ -140,7 +142,6 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
           <button type="button" disabled={page >= pages} onClick={() => go(filters, page + 1)}>{t('results.next')} ›</button>
         </nav>
       )}
-      <p class="hint">{t('footer.source')}</p>
     </div>
   );
 }

@@ -19,5 +19,8 @@ export function shortName(label: string | undefined, fallback: string): string {
   if (!label) return fallback;
   const quoted = label.match(/"([^"]+)"?$/)?.[1] ?? label.match(/"([^"]+)"/g)?.pop()?.replace(/"/g, '');
   const base = quoted ?? label.replace(/^\d+\.\s*/, '');
-  return base.replace(/^(Политическая|Всероссийская политическая)\s+партия\s+/i, '').trim() || fallback;
+  const name = base.replace(/^(Политическая|Всероссийская политическая)\s+партия\s+/i, '').trim() || fallback;
+  // Long names become acronyms, as they are usually written: КПРФ, ЛДПР.
+  const words = name.split(/[\s–-]+/).filter((w) => w.length > 0);
+  return name.length > 24 && words.length >= 3 ? words.map((w) => w[0].toUpperCase()).join('') : name;
 }
