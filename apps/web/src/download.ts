@@ -23,8 +23,10 @@ export function toCsv(rows: Cell[][]): Blob {
   return new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' });
 }
 
-/** Draws an SVG element onto a white canvas at twice its size and returns it as PNG. */
-export async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
+const TITLE_HEIGHT = 32;
+
+/** Draws an SVG element, under its title, onto a white canvas at twice its size; returns a PNG. */
+export async function svgToPng(svg: SVGSVGElement, title?: string): Promise<Blob> {
   const width = svg.width.baseVal.value || svg.clientWidth;
   const height = svg.height.baseVal.value || svg.clientHeight;
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -42,14 +44,20 @@ export async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
     });
     const scale = 2;
     const canvas = document.createElement('canvas');
+    const top = title ? TITLE_HEIGHT : 0;
     canvas.width = Math.ceil(width * scale);
-    canvas.height = Math.ceil(height * scale);
+    canvas.height = Math.ceil((height + top) * scale);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no canvas');
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.scale(scale, scale);
-    ctx.drawImage(img, 0, 0, width, height);
+    if (title) {
+      ctx.fillStyle = '#111418';
+      ctx.font = '600 15px system-ui, sans-serif';
+      ctx.fillText(title, 8, 21, width - 16);
+    }
+    ctx.drawImage(img, 0, top, width, height);
     return await new Promise<Blob>((resolve, reject) =>
       canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG failed'))), 'image/png'),
     );

@@ -20,7 +20,7 @@ export function ChartFrame({ title, description, fileName, csv, children }: Prop
     const svg = box.current?.querySelector('svg');
     if (!svg) return;
     try {
-      saveBlob(await svgToPng(svg), `${fileName}.png`);
+      saveBlob(await svgToPng(svg, title), `${fileName}.png`);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
