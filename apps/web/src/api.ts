@@ -183,6 +183,13 @@ export const api = {
   reject: (taskId: string, reason: RejectReason, text?: string) =>
     post<SubmitResult>(`/review/tasks/${enc(taskId)}/submit`, { reject: { reason, ...(text ? { text } : {}) } }),
   release: (taskId: string) => post<void>(`/review/tasks/${enc(taskId)}/release`),
+  /** Gives a task back when the moderator leaves the page; `keepalive` lets it outlive the page. */
+  releaseOnExit: (taskId: string) => {
+    if (!navigator.onLine) return;
+    void fetch(`/api/review/tasks/${enc(taskId)}/release`, { method: 'POST', headers: authHeaders(), keepalive: true }).catch(
+      () => undefined,
+    );
+  },
   transcriptions: (taskId: string) =>
     get<{ transcriptions: Transcription[]; differingLines: number[] }>(`/review/tasks/${enc(taskId)}/transcriptions`),
   stats: () => get<{ items: ModeratorStats[] }>('/review/stats').then((r) => r.items),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../../api';
 import { Notice, errorText } from '../../components/Notice';
 import { PhotoViewer } from '../../components/PhotoViewer';
@@ -37,6 +37,25 @@ export function TaskView({ task, onDone }: Props) {
   const [rejecting, setRejecting] = useState(false);
   const [busy, setBusy] = useState(false);
   const lock = useTaskLock(task.taskId, task.lockExpiresAt);
+  const finished = useRef(false);
+  const done = (result: SubmitResult | null, note?: string) => {
+    finished.current = true;
+    onDone(result, note);
+  };
+
+  // Leaving the desk (another page, closing the tab) hands an unfinished task straight back.
+  useEffect(() => {
+    const leave = () => {
+      if (finished.current) return;
+      finished.current = true;
+      api.releaseOnExit(task.taskId);
+    };
+    window.addEventListener('pagehide', leave);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+      leave();
+    };
+  }, [task.taskId]);
 
   useEffect(() => {
     if (task.kind !== 'arbitrate' || arb) return;
@@ -47,7 +66,7 @@ export function TaskView({ task, onDone }: Props) {
   }, [task.taskId]);
 
   const fail = (err: unknown) => {
-    if (err instanceof ApiError && err.status === 409) onDone(null, t('review.lockLost'));
+    if (err instanceof ApiError && err.status === 409) done(null, t('review.lockLost'));
     else setError(errorText(err));
   };
 
@@ -76,7 +95,7 @@ export function TaskView({ task, onDone }: Props) {
     }
     setBusy(true);
     try {
-      onDone(await api.submitValues(task.taskId, numbers, confirm));
+      done(await api.submitValues(task.taskId, numbers, confirm));
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) showViolations(violationsOf(err));
       else fail(err);
@@ -88,7 +107,7 @@ export function TaskView({ task, onDone }: Props) {
   const reject = async (reason: RejectReason, text?: string) => {
     setBusy(true);
     try {
-      onDone(await api.reject(task.taskId, reason, text));
+      done(await api.reject(task.taskId, reason, text));
     } catch (err) {
       fail(err);
     } finally {
@@ -100,7 +119,7 @@ export function TaskView({ task, onDone }: Props) {
     setBusy(true);
     try {
       await api.release(task.taskId);
-      onDone(null, t('review.released'));
+      done(null, t('review.released'));
     } catch (err) {
       fail(err);
     } finally {
