@@ -213,6 +213,8 @@ export const api = {
     get<Forensics>(`/elections/${enc(slug)}/analysis/forensics${query({ region })}`),
 
   queuesDashboardUrl: '/api/admin/queues',
+  /** The dashboard is opened by navigation, which carries no bearer header: get a cookie first. */
+  openQueuesDashboard: () => post<void>('/admin/session'),
 };
 
 function listOf<T>(r: { items: T[] } | T[]): T[] {

@@ -32,7 +32,16 @@ export function AdminHome() {
         </li>
         {user?.role === 'admin' && (
           <li>
-            <a href={api.queuesDashboardUrl} target="_blank" rel="noopener">
+            <a
+              href={api.queuesDashboardUrl}
+              target="_blank"
+              rel="noopener"
+              onClick={async (e) => {
+                e.preventDefault();
+                await api.openQueuesDashboard();
+                window.open(api.queuesDashboardUrl, '_blank', 'noopener');
+              }}
+            >
               {t('admin.queues')}
             </a>
             <span>{t('admin.queuesHint')}</span>
