@@ -7,6 +7,10 @@ import { QueueModule } from '@app/queue';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { AnalysisHttpModule } from './analysis/analysis-http.module';
+import { OfficialResultsHttpModule } from './official-results/official-results-http.module';
+import { ReportsHttpModule } from './reports/reports-http.module';
+import { ReviewHttpModule } from './review/review-http.module';
 import { AdminBootstrapService } from './accounts/admin-bootstrap.service';
 import { AdminController } from './admin/admin.controller';
 import { AuthController } from './accounts/auth.controller';
@@ -27,6 +31,10 @@ import { HealthController } from './health/health.controller';
     TerminusModule,
     AccountsModule,
     ElectionsModule,
+    ReportsHttpModule,
+    ReviewHttpModule,
+    OfficialResultsHttpModule,
+    AnalysisHttpModule,
   ],
   controllers: [
     AuthController,

@@ -2,7 +2,11 @@ import { AuditModule } from '@app/audit';
 import { AppConfigModule, loggingModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ElectionsModule } from '@app/elections';
+import { MatchingModule } from '@app/matching';
+import { OfficialResultsModule } from '@app/official-results';
 import { JobRegistry, QueueModule, ReconcilerService } from '@app/queue';
+import { ReportsModule } from '@app/reports';
+import { ReviewModule } from '@app/review';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { queueProcessors } from './queue-processor';
@@ -12,7 +16,19 @@ import { queueProcessors } from './queue-processor';
  * sharp runs one libvips thread here and two images in flight double throughput.
  */
 @Module({
-  imports: [AppConfigModule, loggingModule, DatabaseModule, QueueModule, AuditModule, DiscoveryModule, ElectionsModule],
+  imports: [
+    AppConfigModule,
+    loggingModule,
+    DatabaseModule,
+    QueueModule,
+    AuditModule,
+    DiscoveryModule,
+    ElectionsModule,
+    ReportsModule,
+    ReviewModule,
+    OfficialResultsModule,
+    MatchingModule,
+  ],
   providers: [
     JobRegistry,
     ReconcilerService,
