@@ -49,6 +49,8 @@ async function main(): Promise<void> {
       VAR_DIR: varDir,
       STORAGE_DIR: process.env.STORAGE_DIR || join(varDir, 'storage'),
       PORT: String(port),
+      // Start-up chatter of two processes would bury the banner below; LOG_LEVEL=info shows it.
+      LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
     };
     const applied = await migrateDatabase(postgres.url);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);

@@ -8,18 +8,23 @@ import { isListening, waitFor } from './tcp';
 const LOCAL_PORT = 6380;
 
 /**
- * REDIS_URL if set; else a Redis on localhost:6379; else `redis-server` from PATH with its data
+ * REDIS_URL if set; else a Redis on localhost:6379 (or REDIS_PORT); else `redis-server` from PATH with its data
  * under var/redis (append-only, noeviction, so queued work survives a restart). Without one,
  * stops with a message saying how to get Redis.
  */
 export async function ensureRedis(varDir: string, log: (line: string) => void): Promise<LocalService> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, source: 'REDIS_URL', stop: async () => undefined };
-  if (await isListening('127.0.0.1', 6379)) {
-    return { url: 'redis://127.0.0.1:6379', source: 'Redis on localhost:6379', stop: async () => undefined };
+  const localPort = Number(process.env.REDIS_PORT || 6379);
+  if (await isListening('127.0.0.1', localPort)) {
+    return {
+      url: `redis://127.0.0.1:${localPort}`,
+      source: `Redis on localhost:${localPort}`,
+      stop: async () => undefined,
+    };
   }
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error(
-      'No Redis found: REDIS_URL is not set, nothing listens on localhost:6379 and redis-server is not on PATH.\n' +
+      `No Redis found: REDIS_URL is not set, nothing listens on localhost:${localPort} and redis-server is not on PATH.\n` +
         'Install Redis 6.2 or newer (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)\n' +
         'or point REDIS_URL at one, e.g. REDIS_URL=redis://localhost:6379',
     );
