@@ -5,6 +5,8 @@
 export enum QueueName {
   Photos = 'photos',
   Review = 'review',
+  /** Arbitrate jobs apart from transcriptions, so that arbiters never wade through the latter. */
+  Arbitration = 'arbitration',
   OfficialResults = 'official-results',
   Matching = 'matching',
 }
@@ -28,7 +30,7 @@ export enum JobName {
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.ProcessPhoto]: QueueName.Photos,
   [JobName.Transcribe]: QueueName.Review,
-  [JobName.Arbitrate]: QueueName.Review,
+  [JobName.Arbitrate]: QueueName.Arbitration,
   [JobName.ImportOfficialResults]: QueueName.OfficialResults,
   [JobName.MatchPrecinct]: QueueName.Matching,
   [JobName.MatchElection]: QueueName.Matching,
@@ -38,7 +40,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
  * Queues whose jobs are taken by hand through the API (`getNextJob`), not by worker processors.
  * The worker's handler check skips them.
  */
-export const MANUAL_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Review]);
+export const MANUAL_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Review, QueueName.Arbitration]);
 
 export interface JobPayloads {
   [JobName.ProcessPhoto]: { photoId: string; reportId: string };
@@ -70,5 +72,6 @@ export function reviewJobsFor(reportId: string, reviewsRequired: number): JobReq
 
 /** The matching job for a report that has just become `reviewed`. */
 export function matchJobFor(electionId: string, precinctId: number, reportId: string): JobRequest<JobName.MatchPrecinct> {
-  return { name: JobName.MatchPrecinct, jobId: `match:${reportId}`, payload: { electionId, precinctId } };
+  // BullMQ refuses custom ids with a colon unless they have exactly three parts.
+  return { name: JobName.MatchPrecinct, jobId: `match:${reportId}:1`, payload: { electionId, precinctId } };
 }

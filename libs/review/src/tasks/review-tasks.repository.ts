@@ -1,0 +1,193 @@
+import { ReportStatus } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { LockedReport, ReviewKind, ReviewTaskRow, TranscriptionRow } from './review-task';
+
+const TASK_COLUMNS = `id, report_id AS "reportId", kind, round, job_id AS "jobId", lock_token AS "lockToken",
+  moderator_id AS "moderatorId", state, claimed_at AS "claimedAt", lock_expires_at AS "lockExpiresAt",
+  lock_expires_at <= now() AS lapsed`;
+
+export interface NewTask {
+  reportId: string;
+  kind: ReviewKind;
+  round: number;
+  jobId: string;
+  lockToken: string;
+  moderatorId: string;
+  lockMs: number;
+}
+
+export interface NewTranscription {
+  taskId: string;
+  reportId: string;
+  moderatorId: string;
+  kind: ReviewKind;
+  values: number[] | null;
+  confirmedViolations: string[];
+  warnings: string[];
+  rejectReason: string | null;
+  rejectText: string | null;
+}
+
+/** Review tasks and their transcriptions (one aggregate), and the report rows they change. */
+@Injectable()
+export class ReviewTasksRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Locks the report for the transaction: claims and submits of one report are serialized. */
+  async lockReport(m: EntityManager, reportId: string): Promise<LockedReport | undefined> {
+    const [row] = await m.query(
+      `SELECT id, election_id AS "electionId", precinct_id AS "precinctId", status
+         FROM reports WHERE id = $1 FOR UPDATE`,
+      [reportId],
+    );
+    return row;
+  }
+
+  async setReportStatus(m: EntityManager, reportId: string, status: ReportStatus): Promise<void> {
+    await m.query(`UPDATE reports SET status = $2, updated_at = now() WHERE id = $1`, [reportId, status]);
+  }
+
+  async setReviewed(m: EntityManager, reportId: string, finalValues: number[]): Promise<void> {
+    await m.query(
+      `UPDATE reports SET status = 'reviewed', final_values = $2, reviewed_at = now(), updated_at = now() WHERE id = $1`,
+      [reportId, finalValues],
+    );
+  }
+
+  async isJobDone(m: EntityManager, jobId: string): Promise<boolean> {
+    const rows = await m.query(`SELECT 1 FROM review_tasks WHERE job_id = $1 AND state = 'submitted'`, [jobId]);
+    return rows.length > 0;
+  }
+
+  /** The live claim on a job, if any (lapsed or not). */
+  async liveClaim(m: EntityManager, jobId: string): Promise<ReviewTaskRow | undefined> {
+    const [row] = await m.query(
+      `SELECT ${TASK_COLUMNS} FROM review_tasks WHERE job_id = $1 AND state = 'claimed' FOR UPDATE`,
+      [jobId],
+    );
+    return row;
+  }
+
+  /** What this moderator has done with the report: held or gave a transcription, or touched it at all. */
+  async involvement(
+    m: EntityManager,
+    reportId: string,
+    moderatorId: string,
+  ): Promise<{ holdsOrGave: boolean; touched: boolean }> {
+    const [row] = await m.query(
+      `SELECT coalesce(bool_or(state IN ('claimed', 'submitted')), false) AS "holdsOrGave", count(*) > 0 AS touched
+         FROM review_tasks WHERE report_id = $1 AND moderator_id = $2`,
+      [reportId, moderatorId],
+    );
+    return row;
+  }
+
+  async insertTask(m: EntityManager, t: NewTask): Promise<ReviewTaskRow> {
+    const [row] = await m.query(
+      `INSERT INTO review_tasks (report_id, kind, round, job_id, lock_token, moderator_id, state, lock_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now() + $7 * interval '1 millisecond')
+       RETURNING ${TASK_COLUMNS}`,
+      [t.reportId, t.kind, t.round, t.jobId, t.lockToken, t.moderatorId, t.lockMs],
+    );
+    return row;
+  }
+
+  async lockTask(m: EntityManager, taskId: string): Promise<ReviewTaskRow | undefined> {
+    const [row] = await m.query(`SELECT ${TASK_COLUMNS} FROM review_tasks WHERE id = $1 FOR UPDATE`, [taskId]);
+    return row;
+  }
+
+  async findTask(taskId: string): Promise<ReviewTaskRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${TASK_COLUMNS} FROM review_tasks WHERE id = $1`, [taskId]);
+    return row;
+  }
+
+  async extendLock(m: EntityManager, taskId: string, lockMs: number): Promise<Date> {
+    const [row] = await m.query(
+      `UPDATE review_tasks SET lock_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1
+       RETURNING lock_expires_at AS "lockExpiresAt"`,
+      [taskId, lockMs],
+    );
+    return row.lockExpiresAt;
+  }
+
+  async finishTask(m: EntityManager, taskId: string, state: 'submitted' | 'released' | 'expired'): Promise<void> {
+    await m.query(`UPDATE review_tasks SET state = $2, finished_at = now() WHERE id = $1`, [taskId, state]);
+  }
+
+  /**
+   * Marks claims whose lock ran out as expired and returns them. SKIP LOCKED lets every process
+   * sweep at once without waiting on each other or on a submit in flight.
+   */
+  async expireLapsed(m: EntityManager, limit: number, jobId?: string): Promise<ReviewTaskRow[]> {
+    return m.query(
+      `UPDATE review_tasks SET state = 'expired', finished_at = now()
+        WHERE id IN (SELECT id FROM review_tasks
+                      WHERE state = 'claimed' AND lock_expires_at <= now() AND ($2::text IS NULL OR job_id = $2)
+                      ORDER BY lock_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING ${TASK_COLUMNS}`,
+      [limit, jobId ?? null],
+    );
+  }
+
+  async insertTranscription(m: EntityManager, t: NewTranscription): Promise<void> {
+    await m.query(
+      `INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations, warnings,
+                                   reject_reason, reject_text)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        t.taskId,
+        t.reportId,
+        t.moderatorId,
+        t.kind,
+        t.values,
+        t.confirmedViolations,
+        t.warnings,
+        t.rejectReason,
+        t.rejectText,
+      ],
+    );
+  }
+
+  async transcriptionsOf(m: EntityManager, reportId: string, kind: ReviewKind): Promise<TranscriptionRow[]> {
+    return m.query(
+      `SELECT task_id AS "taskId", moderator_id AS "moderatorId", line_values AS values,
+              reject_reason AS "rejectReason", reject_text AS "rejectText"
+         FROM transcriptions WHERE report_id = $1 AND kind = $2 ORDER BY created_at, task_id`,
+      [reportId, kind],
+    );
+  }
+
+  async photosOf(reportId: string): Promise<Array<{ id: string; width: number | null; height: number | null }>> {
+    return this.dataSource.query(
+      `SELECT id, width, height FROM photos WHERE report_id = $1 AND status = 'processed' ORDER BY position`,
+      [reportId],
+    );
+  }
+
+  /**
+   * Review jobs that PostgreSQL says must exist: every round of a report waiting for
+   * transcriptions, and the arbitration of a report that needs it, minus those done or held.
+   */
+  async openJobs(
+    reviewsRequired: number,
+    limit: number,
+  ): Promise<Array<{ kind: ReviewKind; jobId: string; reportId: string; round: number }>> {
+    return this.dataSource.query(
+      `SELECT o.kind, o.job_id AS "jobId", o.report_id AS "reportId", o.round
+         FROM (SELECT 'transcribe' AS kind, r.id AS report_id, k AS round, 'transcribe:' || r.id || ':' || k AS job_id,
+                      r.created_at
+                 FROM reports r CROSS JOIN generate_series(1, $1::int) k
+                WHERE r.status IN ('awaiting_review', 'in_review')
+               UNION ALL
+               SELECT 'arbitrate', r.id, 1, 'arbitrate:' || r.id || ':1', r.created_at
+                 FROM reports r WHERE r.status = 'needs_arbitration') o
+        WHERE NOT EXISTS (SELECT 1 FROM review_tasks t WHERE t.job_id = o.job_id AND t.state IN ('claimed', 'submitted'))
+        ORDER BY o.created_at, o.job_id
+        LIMIT $2`,
+      [reviewsRequired, limit],
+    );
+  }
+}
