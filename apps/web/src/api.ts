@@ -3,6 +3,7 @@ import type {
   Discrepancy,
   Election,
   EvotingDistrict,
+  EvotingRegion,
   Forensics,
   ImportStatus,
   Invite,
@@ -208,7 +209,8 @@ export const api = {
   summary: (slug: string) => get<Summary>(`/elections/${enc(slug)}/summary`),
   precinctDiscrepancy: (slug: string, precinctId: string) =>
     get<PrecinctDiscrepancy>(`/elections/${enc(slug)}/precincts/${enc(precinctId)}/discrepancy`),
-  evoting: (slug: string) => get<{ districts: EvotingDistrict[] }>(`/elections/${enc(slug)}/analysis/evoting`),
+  evoting: (slug: string) =>
+    get<{ districts: EvotingDistrict[]; regions?: EvotingRegion[] }>(`/elections/${enc(slug)}/analysis/evoting`),
   forensics: (slug: string, region?: string) =>
     get<Forensics>(`/elections/${enc(slug)}/analysis/forensics${query({ region })}`),
 

@@ -177,7 +177,10 @@ export interface ModeratorStats {
 
 export interface ModeSide {
   lines: { n: number; key: string; votes: number; share: number }[];
-  leader: { n: number; key: string };
+  /** null when the side has no votes (e.g. no e-voting units in the district). */
+  leader: { n: number; key: string } | null;
+  precincts?: number;
+  valid?: number;
 }
 
 export interface EvotingDistrict {
@@ -187,17 +190,30 @@ export interface EvotingDistrict {
   evoting: ModeSide;
   combined: ModeSide;
   reversed: boolean;
-  swing: number;
+  swing: number | null;
+  challenger?: { n: number; key: string } | null;
 }
+
+export type EvotingRegion = Omit<EvotingDistrict, 'district'>;
 
 export interface HistogramBin {
   pct: number;
   count: number;
+  /** Ballots cast in the bin's precincts. */
+  ballots?: number;
 }
 
 export interface Forensics {
   turnoutHistogram: HistogramBin[];
   leaderShareHistogram: HistogramBin[];
-  heatmap: { bins: number | number[]; cells: number[][] };
+  heatmap: { bins: number | number[]; cells: number[][]; ballots?: number[][] };
   highTurnoutShare?: number | null;
+  /** Fields below: see GET /api/elections/:slug/analysis/forensics. */
+  leader?: { n: number; key: string; label: string; votes: number; share: number } | null;
+  precincts?: number;
+  evotingUnitsExcluded?: number;
+  turnout?: number;
+  highTurnoutThreshold?: number;
+  highTurnoutPrecincts?: number;
+  integerPercent?: { turnout: { observed: number; expected: number }; leaderShare: { observed: number; expected: number } };
 }

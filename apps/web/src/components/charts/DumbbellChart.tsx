@@ -56,6 +56,9 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
             </text>
           </g>
         ))}
+        {rows.map((r, i) =>
+          r.highlight ? <rect key={`h${r.label}`} x={0} y={top + i * ROW} width={width} height={ROW} fill="#fff3cd" /> : null,
+        )}
         {ticks.map((v) => (
           <g key={v}>
             <line x1={x(v)} x2={x(v)} y1={top} y2={top + rows.length * ROW} stroke={GRID} />
@@ -68,7 +71,6 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
           const cy = top + i * ROW + ROW / 2;
           return (
             <g key={r.label}>
-              {r.highlight && <rect x={0} y={cy - ROW / 2} width={width} height={ROW} fill="#fff3cd" />}
               <text x={M.left - 8} y={cy} dy="0.32em" text-anchor="end" fill={INK} font-weight={r.highlight ? '700' : '400'}>
                 {r.label}
               </text>

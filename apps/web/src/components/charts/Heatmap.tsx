@@ -9,6 +9,8 @@ interface Props {
   xLabel: string;
   yLabel: string;
   summary: string;
+  /** What a cell counts, shown beside the colour scale, e.g. "precincts per cell". */
+  legendLabel?: string;
 }
 
 const M = { top: 12, right: 16, bottom: 44, left: 52 };
@@ -22,7 +24,7 @@ function shade(v: number, max: number): string {
 }
 
 /** Two-dimensional histogram of turnout against the leader's share (both in percent). */
-export function Heatmap({ bins, cells, xLabel, yLabel, summary }: Props) {
+export function Heatmap({ bins, cells, xLabel, yLabel, summary, legendLabel }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const nx = cells.length;
   const ny = Math.max(0, ...cells.map((c) => c.length));
@@ -60,7 +62,15 @@ export function Heatmap({ bins, cells, xLabel, yLabel, summary }: Props) {
           {yLabel}
         </text>
       </svg>
-      <p class="hint">{`0 … ${formatNumber(max)}`}</p>
+      <p class="hint heatmap-legend">
+        {[1, Math.round(Math.sqrt(max)), max].filter((v, i, a) => a.indexOf(v) === i).map((v) => (
+          <span key={v} style={{ display: 'inline-flex', alignItems: 'center', gap: '4px', marginRight: '12px' }}>
+            <span aria-hidden="true" style={{ display: 'inline-block', width: '14px', height: '14px', background: shade(v, max), border: '1px solid #d0d4da' }} />
+            {formatNumber(v)}
+          </span>
+        ))}
+        {legendLabel ?? ''}
+      </p>
     </div>
   );
 }

@@ -22,7 +22,8 @@ export function Histogram({ bins, xLabel, yLabel, summary }: Props) {
   const yTicks = niceTicks(Math.max(1, ...sorted.map((b) => b.count)));
   const x = linear(0, xMax, M.left, width - M.right);
   const y = linear(0, yTicks[yTicks.length - 1], height - M.bottom, M.top);
-  const xTicks = niceTicks(xMax, width < 420 ? 4 : 10).filter((v) => v <= xMax);
+  // Ticks from the round end of the axis (100 %, not the edge of the 100 % bin).
+  const xTicks = niceTicks(Math.floor(xMax / 10) * 10 || xMax, width < 420 ? 4 : 10).filter((v) => v <= xMax);
 
   return (
     <div ref={ref}>
