@@ -105,7 +105,8 @@ export class ReviewTasksRepository {
   }
 
   async extendLock(m: EntityManager, taskId: string, lockMs: number): Promise<Date> {
-    const [row] = await m.query(
+    const [row] = await updated<{ lockExpiresAt: Date }>(
+      m,
       `UPDATE review_tasks SET lock_expires_at = now() + $2 * interval '1 millisecond' WHERE id = $1
        RETURNING lock_expires_at AS "lockExpiresAt"`,
       [taskId, lockMs],
@@ -122,7 +123,8 @@ export class ReviewTasksRepository {
    * sweep at once without waiting on each other or on a submit in flight.
    */
   async expireLapsed(m: EntityManager, limit: number, jobId?: string): Promise<ReviewTaskRow[]> {
-    return m.query(
+    return updated(
+      m,
       `UPDATE review_tasks SET state = 'expired', finished_at = now()
         WHERE id IN (SELECT id FROM review_tasks
                       WHERE state = 'claimed' AND lock_expires_at <= now() AND ($2::text IS NULL OR job_id = $2)
@@ -190,4 +192,10 @@ export class ReviewTasksRepository {
       [reviewsRequired, limit],
     );
   }
+}
+
+/** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers those with [rows, count]. */
+async function updated<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await m.query(sql, params)) as [T[], number];
+  return rows;
 }
