@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 
@@ -17,7 +16,10 @@ export function ensureChromium(): string {
     throw new Error(`Browser tests need Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return CHROMIUM;
 }
 
@@ -33,13 +35,18 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'votecheck-chromium-'))}`,
     ],
   });
 }
 
-export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-export const DESKTOP = { viewport: { width: 1280, height: 860 } };
+export const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+};
+export const DESKTOP = { viewport: { width: 1280, height: 860 }, locale: 'en-GB' };
 
 /**
  * A page that records console errors and failed requests, so a test can assert there were none.
@@ -65,4 +72,44 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Form controls that a screen reader could not name: no <label for>, no wrapping <label>, no
+ * aria-label(ledby). Returns a short description of each, so a failing test says which.
+ */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.$$eval('input, select, textarea', (elements) =>
+    elements
+      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
+      .filter((el) => {
+        const labels = (el as HTMLInputElement).labels;
+        const hasLabel = !!labels && Array.from(labels).some((l) => (l.textContent ?? '').trim().length > 0);
+        return !hasLabel && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+      })
+      .map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}[name=${el.getAttribute('name') ?? ''}]`),
+  );
+}
+
+/** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** The checks every screen must pass: labelled controls, nothing wider than the phone. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const unlabelled = await unlabelledControls(page);
+  if (unlabelled.length) throw new Error(`${name}: controls without a label: ${unlabelled.join(', ')}`);
+  const overflow = await horizontalOverflow(page);
+  if (overflow > 0) throw new Error(`${name}: the page is ${overflow} px wider than the viewport`);
+}
+
+/** Logs in through the login form and waits until the page has left /login. */
+export async function logIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('#login-email').fill(user.email);
+  await page.locator('#login-password').fill(user.password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }

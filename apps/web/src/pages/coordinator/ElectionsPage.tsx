@@ -71,7 +71,13 @@ export function ElectionsPage() {
         <h2>{t('elections.create')}</h2>
         <div class="field">
           <label for="el-slug">{t('elections.slug')}</label>
-          <input id="el-slug" required pattern="[a-z0-9-]+" value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />
+          <input
+            id="el-slug"
+            required
+            pattern="[a-z0-9\-]+"
+            value={slug}
+            onInput={(e) => setSlug(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="el-name">{t('elections.name')}</label>
@@ -95,20 +101,33 @@ export function ElectionsPage() {
         {source === 'preset' ? (
           <div class="field">
             <label for="el-preset">{t('elections.preset')}</label>
-            <select id="el-preset" value={preset} onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="el-preset"
+              value={preset}
+              onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value)}
+            >
               {PRESETS.map((p) => (
-                <option key={p} value={p}>{p}</option>
+                <option key={p} value={p}>
+                  {p}
+                </option>
               ))}
             </select>
           </div>
         ) : (
           <div class="field">
             <label for="el-template">{t('elections.templateJson')}</label>
-            <textarea id="el-template" rows={10} class="mono" value={templateJson}
-              onInput={(e) => setTemplateJson(e.currentTarget.value)} />
+            <textarea
+              id="el-template"
+              rows={10}
+              class="mono"
+              value={templateJson}
+              onInput={(e) => setTemplateJson(e.currentTarget.value)}
+            />
           </div>
         )}
-        <button type="submit" class="primary">{t('elections.createButton')}</button>
+        <button type="submit" class="primary">
+          {t('elections.createButton')}
+        </button>
         {error && <Notice kind="error">{error}</Notice>}
         {done && <Notice kind="success">{t('elections.created', { slug: done })}</Notice>}
       </form>
