@@ -66,7 +66,13 @@ async function main(): Promise<void> {
 
     const url = `http://localhost:${port}`;
     const demo = process.env.DEMO_DATA === undefined || /^(1|true|yes|on)$/i.test(process.env.DEMO_DATA);
-    const accounts = demo ? await seedDemoData({ url, databaseUrl: postgres.url, log }) : [];
+    // Demo data is a convenience: if loading it fails, the platform itself still runs.
+    const accounts = demo
+      ? await seedDemoData({ url, databaseUrl: postgres.url, log }).catch((e: Error) => {
+          log(`Demo data could not be loaded (${e.message}); running without it`);
+          return [];
+        })
+      : [];
     log('');
     log(`Votecheck is running at ${url}  (API docs: ${url}/api/docs; Ctrl-C stops everything)`);
     if (accounts.length) {
