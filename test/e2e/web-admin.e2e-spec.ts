@@ -109,7 +109,7 @@ describe('web UI: accounts and administration (Chromium)', () => {
     await page.getByLabel('Language').selectOption('ru');
     await page.getByRole('button', { name: 'Войти' }).waitFor();
     await page.reload();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('ru');
     await checkScreen(page, 'login-ru');
     expect(consoleErrors).toEqual([]);
     await context.close();

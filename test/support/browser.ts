@@ -79,21 +79,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * aria-label(ledby). Returns a short description of each, so a failing test says which.
  */
 export async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.$$eval('input, select, textarea', (elements) =>
-    elements
-      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
-      .filter((el) => {
-        const labels = (el as HTMLInputElement).labels;
-        const hasLabel = !!labels && Array.from(labels).some((l) => (l.textContent ?? '').trim().length > 0);
-        return !hasLabel && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
-      })
-      .map((el) => `${el.tagName.toLowerCase()}#${el.id || '?'}[name=${el.getAttribute('name') ?? ''}]`),
-  );
+  // Runs in the page; typed loosely because the test project has no DOM library.
+  return page.evaluate(`Array.from(document.querySelectorAll('input, select, textarea'))
+    .filter((el) => el.type !== 'hidden')
+    .filter((el) => {
+      const named = Array.from(el.labels || []).some((l) => (l.textContent || '').trim().length > 0);
+      return !named && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby');
+    })
+    .map((el) => el.tagName.toLowerCase() + '#' + (el.id || '?') + '[name=' + (el.getAttribute('name') || '') + ']')`);
 }
 
 /** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
 
 /** The checks every screen must pass: labelled controls, nothing wider than the phone. */
