@@ -31,6 +31,8 @@ export class RatioViolationsException extends UnprocessableEntityException {
   }
 }
 
+type AuditEntryInput = Parameters<AuditService['append']>[1];
+
 interface Entry {
   values: number[] | null;
   confirmed: RatioViolation[];
@@ -80,7 +82,9 @@ export class SubmissionService {
         rejectText: dto.reject?.text ?? null,
       });
       await this.tasks.finishTask(m, task.id, 'submitted');
-      await this.audit.append(m, {
+      // Audit entries go last: the chain head stays locked until commit, so it is held briefly.
+      const entries: AuditEntryInput[] = [];
+      entries.push({
         action: dto.reject ? 'task.rejected' : 'task.submitted',
         reportId: report.id,
         actorId: user.id,
@@ -93,7 +97,8 @@ export class SubmissionService {
             : { confirmedViolations: entry.confirmed.map((v) => v.id), warnings: entry.warnings.map((v) => v.id) }),
         },
       });
-      const { status, queued } = await this.advance(m, report, task, user, entry);
+      const { status, queued } = await this.advance(m, report, task, user, entry, entries);
+      for (const e of entries) await this.audit.append(m, e);
       return { task, status, entry, queued };
     });
     await this.queues.complete(task.kind, task.jobId, task.lockToken);
@@ -108,13 +113,14 @@ export class SubmissionService {
     task: ReviewTaskRow,
     user: AuthUser,
     entry: Entry,
+    audit: AuditEntryInput[],
   ): Promise<{ status: ReportStatus; queued: boolean }> {
     let outcome;
     if (task.kind === 'arbitrate') {
       outcome = entry.values
         ? { status: 'reviewed' as const, finalValues: entry.values }
         : { status: 'rejected' as const };
-      await this.audit.append(m, {
+      audit.push({
         action: 'report.arbitrated',
         reportId: report.id,
         actorId: user.id,
@@ -136,12 +142,12 @@ export class SubmissionService {
         return { status: 'needs_arbitration', queued: true };
       case 'rejected':
         await this.tasks.setReportStatus(m, report.id, 'rejected');
-        await this.audit.append(m, { action: 'report.rejected', reportId: report.id, actorId: user.id, data: {} });
+        audit.push({ action: 'report.rejected', reportId: report.id, actorId: user.id, data: {} });
         return { status: 'rejected', queued: false };
       case 'reviewed':
         await this.tasks.setReviewed(m, report.id, outcome.finalValues);
         await this.outbox.add(m, matchJobFor(report.electionId, report.precinctId, report.id));
-        await this.audit.append(m, {
+        audit.push({
           action: 'report.reviewed',
           reportId: report.id,
           actorId: user.id,
