@@ -4,12 +4,15 @@ import { DatabaseModule } from '@app/database';
 import { ElectionsModule } from '@app/elections';
 import { MatchingModule } from '@app/matching';
 import { OfficialResultsModule } from '@app/official-results';
-import { JobRegistry, QueueModule, ReconcilerService } from '@app/queue';
+import { JobRegistry, QueueModule, QueueName, ReconcilerService } from '@app/queue';
 import { ReportsModule } from '@app/reports';
 import { ReviewModule } from '@app/review';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { queueProcessors } from './queue-processor';
+
+// Read here because processor options are static; the checked config says the same.
+const photoConcurrency = Number(process.env.PHOTO_CONCURRENCY) || 2;
 
 /**
  * The queue worker: BullMQ processors over the libs' services. Concurrency 2 for photos, since
@@ -33,7 +36,7 @@ import { queueProcessors } from './queue-processor';
     JobRegistry,
     ReconcilerService,
     // Queue → concurrency. The review queue is absent: moderators take its jobs through the API.
-    ...queueProcessors({}),
+    ...queueProcessors({ [QueueName.Photos]: photoConcurrency, [QueueName.OfficialResults]: 1 }),
   ],
 })
 export class WorkerModule {}

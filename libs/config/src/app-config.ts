@@ -22,6 +22,12 @@ export interface AppConfig {
   logLevel: string;
   /** Relay/reconciler cadence; tests shorten it. */
   reconcileIntervalMs: number;
+  /** Photos processed at once per worker process. */
+  photoConcurrency: number;
+  /** Observer upload limits: bytes per photo, photos per report, pixels per photo. */
+  uploadMaxFileBytes: number;
+  uploadMaxFiles: number;
+  uploadMaxPixels: number;
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +119,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoData: bool(env, 'DEMO_DATA', false, problems),
     logLevel: env.LOG_LEVEL || 'info',
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 3_600_000, problems),
+    photoConcurrency: int(env, 'PHOTO_CONCURRENCY', 2, 1, 32, problems),
+    uploadMaxFileBytes: int(env, 'UPLOAD_MAX_FILE_MB', 25, 1, 200, problems) * 1024 * 1024,
+    uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 10, 1, 50, problems),
+    uploadMaxPixels: int(env, 'UPLOAD_MAX_MEGAPIXELS', 50, 1, 250, problems) * 1_000_000,
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -1,5 +1,13 @@
+import { ElectionsModule } from '@app/elections';
 import { Module } from '@nestjs/common';
+import { OfficialImportJob } from './imports/official-import.job';
+import { OfficialImportsRepository } from './imports/official-imports.repository';
+import { OfficialImportsService } from './imports/official-imports.service';
 
 /** Versioned official results: imports through a staging table, changes between versions. */
-@Module({})
+@Module({
+  imports: [ElectionsModule],
+  providers: [OfficialImportsRepository, OfficialImportsService, OfficialImportJob],
+  exports: [OfficialImportsService, OfficialImportsRepository],
+})
 export class OfficialResultsModule {}

@@ -1,5 +1,34 @@
+import { AuditModule } from '@app/audit';
+import { ElectionsModule } from '@app/elections';
+import { StorageModule } from '@app/storage';
 import { Module } from '@nestjs/common';
+import { PhotoAccessService } from './photos/photo-access.service';
+import { PhotoInspector } from './photos/photo-inspector';
+import { PhotoProcessingService } from './photos/photo-processing.service';
+import { PhotosRepository } from './photos/photos.repository';
+import { ReportSubmissionService } from './reports/report-submission.service';
+import { ReportsQueryService } from './reports/reports-query.service';
+import { ReportsRepository } from './reports/reports.repository';
 
 /** Observer reports: streaming upload, idempotent acceptance, photo processing. */
-@Module({})
+@Module({
+  imports: [AuditModule, ElectionsModule, StorageModule],
+  providers: [
+    PhotosRepository,
+    ReportsRepository,
+    PhotoInspector,
+    PhotoAccessService,
+    PhotoProcessingService,
+    ReportSubmissionService,
+    ReportsQueryService,
+  ],
+  exports: [
+    StorageModule,
+    PhotosRepository,
+    PhotoAccessService,
+    ReportSubmissionService,
+    ReportsQueryService,
+    PhotoProcessingService,
+  ],
+})
 export class ReportsModule {}

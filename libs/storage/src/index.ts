@@ -1,1 +1,3 @@
+export * from './photo-storage.service';
 export * from './storage.module';
+export * from './uploads/hashing-disk-storage';

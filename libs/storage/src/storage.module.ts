@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PhotoStorage } from './photo-storage.service';
 
 /** Content-addressed photo storage under STORAGE_DIR, shared by every api and worker process. */
-@Module({})
+@Module({ providers: [PhotoStorage], exports: [PhotoStorage] })
 export class StorageModule {}

@@ -1,0 +1,200 @@
+import { OfficialImportEntity, RowError, StagedCsv } from '@app/database';
+import { ProtocolTemplateModel, violatedRatiosSql } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, QueryRunner, Repository } from 'typeorm';
+
+/** Serialises imports of one election, so that versions are handed out one at a time. */
+const IMPORT_LOCK = 7_301_601;
+
+/** A cell of the staged file that cannot be a protocol number. */
+export interface BadCell {
+  row: number;
+  n: number;
+  value: string | null;
+}
+
+export interface ChangedPrecinct {
+  id: number;
+  region: string;
+  district: string | null;
+  number: string;
+  previous: Array<number | null>;
+  current: Array<number | null>;
+}
+
+/** Largest value a protocol cell may hold: nine digits always fit PostgreSQL's int. */
+const NUMBER_PATTERN = `'^ *[0-9]{1,9} *$'`;
+
+@Injectable()
+export class OfficialImportsRepository {
+  constructor(@InjectRepository(OfficialImportEntity) private readonly imports: Repository<OfficialImportEntity>) {}
+
+  async create(manager: EntityManager, row: Partial<OfficialImportEntity>): Promise<void> {
+    await manager.insert(OfficialImportEntity, row);
+  }
+
+  findById(id: string): Promise<OfficialImportEntity | null> {
+    return this.imports.findOneBy({ id });
+  }
+
+  listForElection(electionId: string, limit: number): Promise<OfficialImportEntity[]> {
+    return this.imports.find({ where: { electionId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Imports that should be running or about to: the reconciler re-enqueues them. */
+  async unfinished(olderThanSeconds: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.imports.query(
+      `SELECT id FROM official_imports
+        WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Moves a queued (or interrupted) import to running; false when it has finished already. */
+  async markRunning(id: string): Promise<boolean> {
+    const rows = await this.imports.query(
+      `UPDATE official_imports SET status = 'running', started_at = now(), rows_done = 0
+        WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [id],
+    );
+    return rows[0].length > 0;
+  }
+
+  /** Progress, written outside the import's transaction so that pollers see it while it runs. */
+  async progress(id: string, rowsDone: number, rowsTotal: number | null): Promise<void> {
+    await this.imports.query(
+      `UPDATE official_imports SET rows_done = $2, rows_total = coalesce($3, rows_total)
+        WHERE id = $1 AND status = 'running'`,
+      [id, rowsDone, rowsTotal],
+    );
+  }
+
+  async fail(id: string, errors: RowError[], rowsTotal: number | null): Promise<void> {
+    await this.imports.query(
+      `UPDATE official_imports SET status = 'failed', errors = $2, rows_total = coalesce($3, rows_total), finished_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id, JSON.stringify(errors), rowsTotal],
+    );
+  }
+
+  async finish(manager: EntityManager, id: string, version: number, rows: number): Promise<void> {
+    await manager.query(
+      `UPDATE official_imports
+          SET status = 'done', version = $2, rows_total = $3, rows_done = $3, errors = '[]', finished_at = now()
+        WHERE id = $1`,
+      [id, version, rows],
+    );
+  }
+
+  /** Takes the election's import lock until the transaction ends. */
+  async lockElection(manager: EntityManager, electionId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [IMPORT_LOCK, electionId]);
+  }
+
+  async statusOf(manager: EntityManager, id: string): Promise<string | undefined> {
+    const rows: Array<{ status: string }> = await manager.query(`SELECT status FROM official_imports WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0]?.status;
+  }
+
+  async nextVersion(manager: EntityManager, electionId: string): Promise<number> {
+    const [row] = await manager.query(
+      `SELECT coalesce(max(version), 0) + 1 AS version FROM official_imports WHERE election_id = $1`,
+      [electionId],
+    );
+    return Number(row.version);
+  }
+
+  /**
+   * Every cell of a line column that is not a whole number from 0 to 999,999,999, in one pass:
+   * rows are first filtered with one combined check, and only bad rows are taken apart per line.
+   */
+  async badCells(runner: QueryRunner, staged: StagedCsv, lines: Array<{ n: number; column: string }>): Promise<BadCell[]> {
+    if (lines.length === 0) return [];
+    const anyBad = lines.map((l) => `${l.column} IS NULL OR ${l.column} !~ ${NUMBER_PATTERN}`).join(' OR ');
+    const cells = lines.map((l) => `(${l.n}, s.${l.column})`).join(', ');
+    const rows: Array<{ row: number; n: number; value: string | null }> = await runner.query(
+      `SELECT s.row_no AS row, cell.n, cell.value
+         FROM (SELECT * FROM ${staged.table} WHERE ${anyBad}) s
+        CROSS JOIN LATERAL (VALUES ${cells}) AS cell(n, value)
+        WHERE cell.value IS NULL OR cell.value !~ ${NUMBER_PATTERN}
+        ORDER BY s.row_no, cell.n
+        LIMIT 100`,
+    );
+    return rows.map((r) => ({ row: Number(r.row), n: Number(r.n), value: r.value }));
+  }
+
+  /**
+   * Writes every staged row as the official result of its precinct in this import, in one
+   * statement, with the control ratios each row breaks (kept and flagged: a finding, not an
+   * error). The staged rows have been checked and their precincts upserted.
+   */
+  async insertStaged(
+    runner: QueryRunner,
+    importId: string,
+    electionId: string,
+    staged: StagedCsv,
+    model: ProtocolTemplateModel,
+    regionColumn: string,
+  ): Promise<number> {
+    const values = model.lines
+      .map((line) => {
+        const column = line.column === undefined ? undefined : staged.column(line.column);
+        return column ? `s.${column}::int` : 'NULL::int';
+      })
+      .join(', ');
+    const result: { affected?: number } = await runner.query(
+      `INSERT INTO official_results (import_id, precinct_id, row_number, line_values, violated_ratios)
+       SELECT $1, p.id, s.row_no, v.line_values, ${violatedRatiosSql(model, 'v.line_values')}
+         FROM ${staged.table} s
+         JOIN precincts p ON p.election_id = $2 AND p.region = btrim(s.${regionColumn}) AND p.number = s.precinct_number
+        CROSS JOIN LATERAL (SELECT ARRAY[${values}]::int[] AS line_values) v`,
+      [importId, electionId],
+      true,
+    );
+    return result.affected ?? 0;
+  }
+
+  async flaggedRows(importId: string): Promise<number> {
+    const [row] = await this.imports.query(
+      `SELECT count(*) AS n FROM official_results WHERE import_id = $1 AND violated_ratios <> '{}'`,
+      [importId],
+    );
+    return Number(row.n);
+  }
+
+  /** The done import of the same election just before this one, if any. */
+  async previousOf(imp: OfficialImportEntity): Promise<OfficialImportEntity | null> {
+    if (imp.version === null) return null;
+    const rows: Array<{ id: string }> = await this.imports.query(
+      `SELECT id FROM official_imports
+        WHERE election_id = $1 AND status = 'done' AND version < $2 ORDER BY version DESC LIMIT 1`,
+      [imp.electionId, imp.version],
+    );
+    return rows[0] ? this.findById(rows[0].id) : null;
+  }
+
+  /** Precincts in both imports whose numbers differ, in precinct order. */
+  async changes(
+    importId: string,
+    previousId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: ChangedPrecinct[]; total: number }> {
+    const from = `FROM official_results cur
+      JOIN official_results prev ON prev.import_id = $2 AND prev.precinct_id = cur.precinct_id
+     WHERE cur.import_id = $1 AND cur.line_values IS DISTINCT FROM prev.line_values`;
+    const [{ total }] = await this.imports.query(`SELECT count(*) AS total ${from}`, [importId, previousId]);
+    const items: ChangedPrecinct[] = await this.imports.query(
+      `SELECT p.id, p.region, p.district, p.number, prev.line_values AS previous, cur.line_values AS current
+         ${from.replace('WHERE', 'JOIN precincts p ON p.id = cur.precinct_id WHERE')}
+        ORDER BY p.region, length(p.number), p.number
+        OFFSET $3 LIMIT $4`,
+      [importId, previousId, offset, limit],
+    );
+    return { items, total: Number(total) };
+  }
+}

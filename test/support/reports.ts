@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { bearer, TestContext, TestUser } from './test-context';
+
+/** A precinct of the election, made directly in the database. */
+export async function newPrecinct(
+  ctx: TestContext,
+  electionId: string,
+  region = 'город Москва',
+  number = String(1000 + Math.floor(Math.random() * 8000)),
+): Promise<{ id: number; region: string; number: string }> {
+  const [row] = await ctx.db.query(
+    `INSERT INTO precincts (election_id, region, district, number) VALUES ($1, $2, 'ОИК №196', $3) RETURNING id`,
+    [electionId, region, number],
+  );
+  return { id: row.id, region, number };
+}
+
+/** A JPEG of a "protocol" (random blocks, so every seed differs) with EXIF GPS and orientation. */
+export async function protocolJpeg(
+  opts: { seed?: number; width?: number; height?: number; gps?: boolean; orientation?: number; quality?: number } = {},
+): Promise<Buffer> {
+  const { seed = 1, width = 1200, height = 1600, gps = true, orientation = 1, quality = 85 } = opts;
+  const cols = 12;
+  const rows = 16;
+  let state = seed * 2654435761;
+  const next = () => (state = (state * 1103515245 + 12345) >>> 0) % 256;
+  const cells = Buffer.alloc(cols * rows);
+  for (let i = 0; i < cells.length; i++) cells[i] = next();
+  const image = sharp(cells, { raw: { width: cols, height: rows, channels: 1 } })
+    .resize(width, height, { kernel: 'nearest' })
+    .jpeg({ quality });
+  if (!gps) return image.toBuffer();
+  return image
+    .withExif({
+      IFD0: { Make: 'TestPhone', Model: 'Observer 1', Orientation: String(orientation) },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '55/1 45/1 2100/100',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '37/1 37/1 1200/100',
+      },
+    })
+    .toBuffer();
+}
+
+/** A PNG header claiming 20000×20000 (400 MP) with a tiny body: a decompression bomb's shape. */
+export function bombPng(width = 20000, height = 20000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const byte of buf) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return ~c >>> 0;
+}
+
+/** A JPEG with an HTML page in a comment segment right after the start marker. */
+export function polyglotJpeg(jpeg: Buffer): Buffer {
+  const html = Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>', 'latin1');
+  const com = Buffer.alloc(4);
+  com[0] = 0xff;
+  com[1] = 0xfe;
+  com.writeUInt16BE(html.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), com, html, jpeg.subarray(2)]);
+}
+
+export interface ReportForm {
+  clientReportId?: string;
+  region?: string;
+  number?: string;
+  values?: string;
+  comment?: string;
+  photos?: Array<{ data: Buffer; name?: string }>;
+  extra?: Record<string, string>;
+}
+
+/** POSTs a report through the API as multipart; returns the supertest answer. */
+export function postReport(ctx: TestContext, slug: string, user: TestUser, form: ReportForm) {
+  let req = ctx
+    .http()
+    .post(`/api/elections/${slug}/reports`)
+    .set(...bearer(user));
+  const fields: Record<string, string | undefined> = {
+    clientReportId: form.clientReportId ?? randomUUID(),
+    region: form.region,
+    number: form.number,
+    values: form.values,
+    comment: form.comment,
+    ...form.extra,
+  };
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) req = req.field(k, v);
+  for (const [i, p] of (form.photos ?? []).entries()) req = req.attach('photos', p.data, p.name ?? `IMG_${i}.jpg`);
+  return req;
+}
+
+/** Waits (polling the database) until `check` holds; no timing is asserted. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every file under the storage folder (originals, derivatives, temporary uploads). */
+export async function storedFiles(ctx: TestContext): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const entries = await readdir(ctx.env.STORAGE_DIR, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => `${e.parentPath ?? (e as { path?: string }).path}/${e.name}`);
+}
