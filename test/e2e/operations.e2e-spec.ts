@@ -27,7 +27,12 @@ describe('operations', () => {
       error: 'Not Found',
       message: 'Cannot GET /api/nope',
     });
-    const res = await ctx.http().post('/api/auth/login').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    const res = await ctx
+      .http()
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":')
+      .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
 
@@ -41,16 +46,32 @@ describe('operations', () => {
   it('opens the queue dashboard to admins only, through a session cookie', async () => {
     await ctx.http().get('/api/admin/queues').expect(401);
     const coordinator = await ctx.newUser('coordinator');
-    await ctx.http().get('/api/admin/queues').set(...bearer(coordinator)).expect(403);
-    await ctx.http().post('/api/admin/session').set(...bearer(coordinator)).expect(403);
-    const session = await ctx.http().post('/api/admin/session').set(...bearer(admin)).expect(204);
+    await ctx
+      .http()
+      .get('/api/admin/queues')
+      .set(...bearer(coordinator))
+      .expect(403);
+    await ctx
+      .http()
+      .post('/api/admin/session')
+      .set(...bearer(coordinator))
+      .expect(403);
+    const session = await ctx
+      .http()
+      .post('/api/admin/session')
+      .set(...bearer(admin))
+      .expect(204);
     const cookie = session.headers['set-cookie'][0];
     expect(cookie).toMatch(/vc_admin=.*HttpOnly.*SameSite=Strict/i);
     const page = await ctx.http().get('/api/admin/queues').set('Cookie', cookie.split(';')[0]).expect(200);
     expect(page.text).toMatch(/<html/i);
     const queues = await ctx.http().get('/api/admin/queues/api/queues').set('Cookie', cookie.split(';')[0]).expect(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(
-      ['matching', 'official-results', 'photos', 'review'],
-    );
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'arbitration',
+      'matching',
+      'official-results',
+      'photos',
+      'review',
+    ]);
   });
 });
