@@ -32,8 +32,9 @@ export async function protocolJpeg(
     .jpeg({ quality });
   if (!gps) return image.toBuffer();
   return image
+    .withMetadata({ orientation })
     .withExif({
-      IFD0: { Make: 'TestPhone', Model: 'Observer 1', Orientation: String(orientation) },
+      IFD0: { Make: 'TestPhone', Model: 'Observer 1' },
       IFD3: {
         GPSLatitudeRef: 'N',
         GPSLatitude: '55/1 45/1 2100/100',

@@ -35,8 +35,14 @@ function discover(
     for (const method of scanner.getAllMethodNames(prototype)) {
       const key = reflector.get<string | undefined>(metadataKey, prototype[method]);
       if (key === undefined) continue;
-      const bound = (prototype[method] as Handler).bind(instance);
-      found.push({ key, owner: `${prototype.constructor.name}.${method}`, bound, call: () => bound(undefined as never) });
+      // Looked up at call time: Nest replaces a provider's placeholder instance once it is built.
+      const bound: Handler = (job) => (wrapper.instance as Record<string, Handler>)[method](job);
+      found.push({
+        key,
+        owner: `${prototype.constructor.name}.${method}`,
+        bound,
+        call: () => bound(undefined as never),
+      });
     }
   }
   return found;

@@ -167,7 +167,7 @@ export class PhotosRepository {
         WHERE id = $1 AND status = 'pending' RETURNING id`,
       [photoId, result.width, result.height, result.phash],
     );
-    return rows.length > 0;
+    return returned(rows).length > 0;
   }
 
   async markFailed(manager: EntityManager, photoId: string, error: string): Promise<boolean> {
@@ -176,7 +176,7 @@ export class PhotosRepository {
         WHERE id = $1 AND status = 'pending' RETURNING id`,
       [photoId, error.slice(0, 1000)],
     );
-    return rows.length > 0;
+    return returned(rows).length > 0;
   }
 
   /**
@@ -232,4 +232,10 @@ export class PhotosRepository {
     );
     return row;
   }
+}
+
+/** TypeORM answers an UPDATE … RETURNING with [rows, count] on PostgreSQL. */
+export function returned<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r[0]) ? r[0] : r) as T[];
 }

@@ -2,6 +2,7 @@ import { ProtocolValues, ReportStatus } from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { returned } from '../photos/photos.repository';
 
 export interface ReportRow {
   id: string;
@@ -95,8 +96,9 @@ export class ReportsRepository {
     manager: EntityManager,
     reportId: string,
   ): Promise<{ status: ReportStatus; processed: number; failed: number } | undefined> {
-    const [row] = await manager.query(
-      `WITH counts AS (
+    const [row] = returned<{ status: ReportStatus; processed: number; failed: number }>(
+      await manager.query(
+        `WITH counts AS (
          SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed,
                 count(*) FILTER (WHERE status = 'failed')::int AS failed,
                 count(*) FILTER (WHERE status = 'pending')::int AS pending
@@ -106,7 +108,8 @@ export class ReportsRepository {
          FROM counts c
         WHERE r.id = $1 AND r.status IN ('received', 'processing') AND c.pending = 0
        RETURNING r.status, c.processed, c.failed`,
-      [reportId],
+        [reportId],
+      ),
     );
     return row;
   }
