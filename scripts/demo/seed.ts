@@ -154,7 +154,7 @@ async function transcribe(moderator: Api, planned: Map<string, { scenario: Scena
 }
 
 /** The protocol as counted, before `shift` votes were moved to ЕР (line 17) in the official result. */
-function unfalsify(official: ProtocolValues, shift: number): ProtocolValues {
+export function unfalsify(official: ProtocolValues, shift: number): ProtocolValues {
   const v = { ...official };
   v['17'] -= shift; // votes for ЕР
   v['10'] -= shift; // valid ballots

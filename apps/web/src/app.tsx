@@ -58,9 +58,11 @@ export function App() {
     page = route.role ? <RequireRole role={route.role}>{route.render(params)}</RequireRole> : route.render(params);
     break;
   }
-  // Move focus to the new page so keyboard and screen-reader users start at its top.
+  // Move focus to the new page so keyboard and screen-reader users start at its top, unless the
+  // page has already put it somewhere useful (the moderator's "Next task" button, a form field).
   useEffect(() => {
-    document.getElementById('main')?.focus({ preventScroll: true });
+    const main = document.getElementById('main');
+    if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
   }, [path]);
   return <Layout>{page}</Layout>;
 }
