@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './app-config';
 import { APP_CONFIG } from './config.module';
@@ -11,6 +12,8 @@ import { APP_CONFIG } from './config.module';
 export const loggingModule = LoggerModule.forRootAsync({
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) => ({
+    // Nest 11's path syntax; the library's default '*' makes Nest log a legacy-route warning.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req: IncomingMessage, res) => {
