@@ -59,7 +59,9 @@ export async function ensureRedis(varDir: string, log: (line: string) => void): 
       url,
       source: `redis-server (var/redis, port ${LOCAL_PORT})`,
       stop: async () => {
-        const client = new IORedis(url, { maxRetriesPerRequest: 1 });
+        // No reconnecting: the server going away is the point.
+        const client = new IORedis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+        client.on('error', () => undefined);
         // SHUTDOWN makes Redis flush the append-only file before it exits.
         await client.shutdown('SAVE').catch(() => child.kill('SIGTERM'));
         client.disconnect();
