@@ -37,10 +37,11 @@ const ACCOUNTS: Array<DemoAccount & { name: string }> = [
 
 /** What a demo report's photo shows compared with the official numbers. */
 type Scenario = 'match' | 'falsified' | 'awaiting' | 'disagree';
-const REPORTS: Array<{ number: string; scenario: Scenario; shift?: number }> = [
-  { number: '480', scenario: 'falsified', shift: 180 },
-  { number: '592', scenario: 'falsified', shift: 95 },
-  { number: '1210', scenario: 'falsified', shift: 240 },
+/** `share`: the part of the official ЕР votes that the falsified count added. */
+const REPORTS: Array<{ number: string; scenario: Scenario; share?: number }> = [
+  { number: '480', scenario: 'falsified', share: 0.35 },
+  { number: '592', scenario: 'falsified', share: 0.2 },
+  { number: '1210', scenario: 'falsified', share: 0.45 },
   { number: '481', scenario: 'match' },
   { number: '2001', scenario: 'match' },
   { number: '3110', scenario: 'match' },
@@ -109,7 +110,8 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
   const planned = new Map<string, { scenario: Scenario; values: ProtocolValues }>();
   for (const report of REPORTS) {
     const official = await officialValues(databaseUrl, template, report.number);
-    const values = report.scenario === 'falsified' ? unfalsify(official.values, report.shift!) : official.values;
+    const shift = Math.round(official.values['17'] * (report.share ?? 0));
+    const values = report.scenario === 'falsified' ? unfalsify(official.values, shift) : official.values;
     const photo = await renderProtocolPhoto(template, values, official.precinct, { rotate: report.scenario === 'match' ? -1.2 : 1.6 });
     const form = new FormData();
     form.set('region', official.precinct.region);
