@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { errorText } from './components/Notice';
 
 export interface AsyncState<T> {
   data: T | undefined;
@@ -48,4 +49,26 @@ export function useStored(key: string, initial: string): [string, (v: string) =>
     [key],
   );
   return [value, set];
+}
+
+/**
+ * A form's submit: `busy` while `action` runs, and the error it threw as text (`describe`
+ * turns known failures into friendlier words; return undefined for the generic text).
+ */
+export function useSubmit(describe: (err: unknown) => string | undefined = () => undefined) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = (action: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(describe(err) ?? errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
 }

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../../api';
-import { Notice, errorText } from '../../components/Notice';
+import { Notice } from '../../components/Notice';
+import { TextField } from '../../components/TextField';
+import { useSubmit } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { setSession } from '../../session';
@@ -12,51 +14,31 @@ export function RegisterPage() {
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit((err) =>
+    err instanceof ApiError && err.status === 404 ? t('auth.badInvite') : undefined,
+  );
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { accessToken, user } = await api.register({
-        code: code.trim(),
-        email: email.trim(),
-        password,
-        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-      });
-      setSession(accessToken, user);
-      navigate(homeOf(user.role), true);
-    } catch (err) {
-      setError(err instanceof ApiError && err.status === 404 ? t('auth.badInvite') : errorText(err));
-    } finally {
-      setBusy(false);
-    }
+  const register = async () => {
+    const { accessToken, user } = await api.register({
+      code: code.trim(),
+      email: email.trim(),
+      password,
+      ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+    });
+    setSession(accessToken, user);
+    navigate(homeOf(user.role), true);
   };
 
   return (
-    <form class="card narrow stack" onSubmit={submit}>
+    <form class="card narrow stack" onSubmit={submit(register)}>
       <h1>{t('auth.registerTitle')}</h1>
       {error && <Notice kind="error">{error}</Notice>}
-      <div class="field">
-        <label for="reg-code">{t('auth.inviteCode')}</label>
-        <input id="reg-code" required autoComplete="off" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="reg-email">{t('auth.email')}</label>
-        <input id="reg-email" type="email" autoComplete="username" required value={email}
-          onInput={(e) => setEmail(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="reg-name">{t('auth.displayName')}</label>
-        <input id="reg-name" autoComplete="name" value={displayName} onInput={(e) => setDisplayName(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="reg-password">{t('auth.password')}</label>
-        <input id="reg-password" type="password" autoComplete="new-password" required value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)} />
-      </div>
+      <TextField id="reg-code" label={t('auth.inviteCode')} required autoComplete="off" value={code} onValue={setCode} />
+      <TextField id="reg-email" label={t('auth.email')} type="email" autoComplete="username" required
+        value={email} onValue={setEmail} />
+      <TextField id="reg-name" label={t('auth.displayName')} autoComplete="name" value={displayName} onValue={setDisplayName} />
+      <TextField id="reg-password" label={t('auth.password')} type="password" autoComplete="new-password" required
+        value={password} onValue={setPassword} />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? t('common.wait') : t('auth.register')}
       </button>
