@@ -5,6 +5,7 @@ import type {
   EvotingDistrict,
   EvotingRegion,
   Forensics,
+  ImportChanges,
   ImportStatus,
   Invite,
   ModeratorStats,
@@ -199,6 +200,7 @@ export const api = {
   precinctsImportPath: (slug: string) => `/elections/${enc(slug)}/precincts`,
   officialImportPath: (slug: string) => `/elections/${enc(slug)}/official-results`,
   importStatus: (id: string) => get<ImportStatus>(`/imports/${enc(id)}`),
+  importChanges: (id: string, page = 1) => get<ImportChanges>(`/imports/${enc(id)}/changes${query({ page, pageSize: 100 })}`),
   imports: (slug: string) => get<{ items: ImportStatus[] } | ImportStatus[]>(`/elections/${enc(slug)}/imports`).then(listOf),
 
   // Public

@@ -5,6 +5,7 @@ import { RequireRole } from './components/RequireRole';
 import { useT } from './i18n';
 import { AdminHome } from './pages/coordinator/AdminHome';
 import { ElectionsPage } from './pages/coordinator/ElectionsPage';
+import { ImportChangesPage } from './pages/coordinator/ImportChangesPage';
 import { ImportsPage } from './pages/coordinator/ImportsPage';
 import { InvitesPage } from './pages/coordinator/InvitesPage';
 import { StatsPage } from './pages/coordinator/StatsPage';
@@ -40,6 +41,7 @@ const ROUTES: Route[] = [
   { path: '/admin/elections', role: 'coordinator', render: () => <ElectionsPage /> },
   { path: '/admin/invites', role: 'coordinator', render: () => <InvitesPage /> },
   { path: '/admin/imports', role: 'coordinator', render: () => <ImportsPage /> },
+  { path: '/admin/imports/:id/changes', role: 'coordinator', render: (p) => <ImportChangesPage id={p.id} /> },
   { path: '/admin/stats', role: 'coordinator', render: () => <StatsPage /> },
   { path: '/results', render: () => <DiscrepanciesPage /> },
   { path: '/results/:slug', render: (p) => <DiscrepanciesPage slug={p.slug} /> },

@@ -165,6 +165,22 @@ export interface ImportStatus {
   errors: { row: number; message: string }[];
   createdAt?: string;
   fileName?: string;
+  version?: number | null;
+  flaggedRows?: number;
+}
+
+/** A precinct whose official numbers differ between an import and the version before it. */
+export interface ChangedPrecinct {
+  precinct: { id: number; region: string; district: string | null; number: string };
+  lines: { n: number; key: string; previous: number | null; current: number | null }[];
+}
+
+export interface ImportChanges {
+  importId: string;
+  version: number | null;
+  previousVersion: number | null;
+  items: ChangedPrecinct[];
+  total: number;
 }
 
 export interface ModeratorStats {

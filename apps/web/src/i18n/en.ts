@@ -244,6 +244,13 @@ export const en = {
   'imports.status.running': 'Importing',
   'imports.status.done': 'Done',
   'imports.status.failed': 'Failed',
+  'imports.version': 'Version',
+  'imports.versionChanges': 'v{version}: changes',
+  'changes.title': 'Changes in the official results',
+  'changes.first': 'This is the first version: there is nothing earlier to compare with.',
+  'changes.summary': '{n} precincts changed between version {previous} and version {version}.',
+  'changes.previous': 'Before',
+  'changes.current': 'Now',
 
   'stats.title': 'Moderator statistics',
   'stats.none': 'No transcriptions yet.',

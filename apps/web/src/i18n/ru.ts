@@ -246,6 +246,13 @@ export const ru: Record<MessageKey, string> = {
   'imports.status.running': 'Импорт идёт',
   'imports.status.done': 'Готово',
   'imports.status.failed': 'Ошибка',
+  'imports.version': 'Версия',
+  'imports.versionChanges': 'v{version}: изменения',
+  'changes.title': 'Изменения официальных результатов',
+  'changes.first': 'Это первая версия: сравнивать не с чем.',
+  'changes.summary': 'Участков с изменениями между версиями {previous} и {version}: {n}.',
+  'changes.previous': 'Было',
+  'changes.current': 'Стало',
 
   'stats.title': 'Статистика модераторов',
   'stats.none': 'Расшифровок пока нет.',

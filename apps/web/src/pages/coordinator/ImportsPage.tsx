@@ -5,6 +5,7 @@ import { Notice } from '../../components/Notice';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useAsync, useStored } from '../../hooks';
 import { formatDateTime, formatNumber, useT } from '../../i18n';
+import { Link } from '../../router';
 import { FileUpload } from './FileUpload';
 import { ImportProgress } from './ImportProgress';
 
@@ -49,6 +50,7 @@ export function ImportsPage() {
                       <th scope="col">{t('imports.state')}</th>
                       <th scope="col" class="num">{t('imports.rowsCol')}</th>
                       <th scope="col" class="num">{t('imports.errors')}</th>
+                      <th scope="col">{t('imports.version')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -58,6 +60,13 @@ export function ImportsPage() {
                         <td><StatusBadge status={`import_${i.status}`} /></td>
                         <td class="num">{formatNumber(i.rowsDone)} / {formatNumber(i.rowsTotal)}</td>
                         <td class="num">{formatNumber(i.errors?.length ?? 0)}</td>
+                        <td>
+                          {i.version != null && (
+                            <Link href={`/admin/imports/${encodeURIComponent(i.id ?? i.importId ?? '')}/changes`}>
+                              {t('imports.versionChanges', { version: i.version })}
+                            </Link>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
