@@ -6,9 +6,12 @@
  */
 import { hashPassword } from '@app/accounts';
 import { ProtocolTemplate, ProtocolValues, Role } from '@app/domain';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { renderProtocolPhoto } from './protocol-image';
 
@@ -48,6 +51,8 @@ const REPORTS: Array<{ number: string; scenario: Scenario; share?: number }> = [
   { number: '600', scenario: 'disagree' },
   { number: '601', scenario: 'awaiting' },
 ];
+/** Precincts whose official numbers the second published version changes (481 has a report). */
+const CORRECTED = ['481', '1500'];
 
 class Api {
   constructor(
@@ -98,12 +103,7 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
   const template = election.body.template;
   await coordinator.call('POST', `/api/elections/${DEMO_SLUG}/precincts`, fileForm(readFileSync(MOSCOW_FILE), 'moscow.csv.gz'));
   log('  precincts: 3,660 Moscow precincts');
-  const { body: imported } = await coordinator.call<{ importId: string }>(
-    'POST',
-    `/api/elections/${DEMO_SLUG}/official-results`,
-    fileForm(readFileSync(MOSCOW_FILE), 'moscow.csv.gz'),
-  );
-  await waitUntil(async () => (await coordinator.call<{ status: string }>('GET', `/api/imports/${imported.importId}`)).body.status === 'done', 'the official results import');
+  await importOfficial(coordinator, readFileSync(MOSCOW_FILE), 'moscow.csv.gz');
   log('  official results: version 1 imported');
 
   const observer = token('observer@demo.votecheck.local');
@@ -131,6 +131,9 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
   await transcribe(token('moderator1@demo.votecheck.local'), planned, 'first');
   await transcribe(token('moderator2@demo.votecheck.local'), planned, 'second');
   log('  review: two moderators transcribed the reports; one waits for arbitration, one for review');
+
+  await importOfficial(coordinator, correctedFile(template), 'moscow-corrected.csv');
+  log(`  official results: version 2 changes precincts ${CORRECTED.join(' and ')} after publication`);
   return accounts;
 }
 
@@ -202,6 +205,31 @@ async function createAccounts(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Uploads an official-results file and waits until the worker has imported it. */
+async function importOfficial(coordinator: Api, file: Buffer, name: string): Promise<void> {
+  const { body } = await coordinator.call<{ importId: string }>('POST', `/api/elections/${DEMO_SLUG}/official-results`, fileForm(file, name));
+  await waitUntil(async () => {
+    const { body: status } = await coordinator.call<{ status: string }>('GET', `/api/imports/${body.importId}`);
+    if (status.status === 'failed') throw new Error(`demo data: the import of ${name} failed`);
+    return status.status === 'done';
+  }, `the import of ${name}`);
+}
+
+/** The Moscow file with 30 more ЕР votes in the `CORRECTED` precincts: a "corrected" publication. */
+function correctedFile(template: ProtocolTemplate): Buffer {
+  const rows = parse(gunzipSync(readFileSync(MOSCOW_FILE))) as string[][];
+  const header = rows[0];
+  const columns = template.lines.map((l) => header.indexOf(l.column ?? l.label));
+  for (const number of CORRECTED) {
+    const row = rows.find((r) => r[header.indexOf('uik')] === `УИК №${number}`);
+    if (!row) throw new Error(`demo data: precinct ${number} is not in the Moscow file`);
+    const values = Object.fromEntries(template.lines.map((l, i) => [String(l.n), Number(row[columns[i]])]));
+    const changed = unfalsify(values, -30);
+    template.lines.forEach((l, i) => (row[columns[i]] = String(changed[String(l.n)])));
+  }
+  return Buffer.from(stringify(rows));
 }
 
 async function electionExists(api: Api): Promise<boolean> {
