@@ -132,11 +132,18 @@ export interface Discrepancy {
   status: MatchStatus;
   reportIds: string[];
   lines: DiscrepancyLine[];
+  /** Public derivatives of the reports' photos (review size and thumbnail). */
+  photos?: PublicPhoto[];
+}
+
+export interface PublicPhoto extends Photo {
+  reportId: string;
+  thumbUrl: string;
 }
 
 export interface PrecinctDiscrepancy extends Discrepancy {
   precinct: Precinct;
-  photos: Photo[];
+  photos: PublicPhoto[];
 }
 
 export interface Summary {

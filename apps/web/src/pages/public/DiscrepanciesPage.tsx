@@ -106,6 +106,11 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
               <StatusBadge status={d.status} />
             </div>
             {d.precinct.district && <p class="muted">{d.precinct.district}</p>}
+            {d.photos?.[0] && (
+              <Link href={precinctHref(slug, d)} class="thumb-link">
+                <img class="thumb" src={d.photos[0].thumbUrl} alt={t('results.photoAlt')} loading="lazy" />
+              </Link>
+            )}
             {d.lines.length > 0 && (
               <div class="table-wrap">
               <table class="compact">
