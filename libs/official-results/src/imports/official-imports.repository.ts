@@ -112,7 +112,11 @@ export class OfficialImportsRepository {
    * Every cell of a line column that is not a whole number from 0 to 999,999,999, in one pass:
    * rows are first filtered with one combined check, and only bad rows are taken apart per line.
    */
-  async badCells(runner: QueryRunner, staged: StagedCsv, lines: Array<{ n: number; column: string }>): Promise<BadCell[]> {
+  async badCells(
+    runner: QueryRunner,
+    staged: StagedCsv,
+    lines: Array<{ n: number; column: string }>,
+  ): Promise<BadCell[]> {
     if (lines.length === 0) return [];
     const anyBad = lines.map((l) => `${l.column} IS NULL OR ${l.column} !~ ${NUMBER_PATTERN}`).join(' OR ');
     const cells = lines.map((l) => `(${l.n}, s.${l.column})`).join(', ');
