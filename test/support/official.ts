@@ -43,14 +43,14 @@ export async function uploadOfficial(
 }
 
 /** Polls an import until it is done or failed (the worker runs it). */
-export async function waitForImport(
-  ctx: TestContext,
-  user: TestUser,
-  importId: string,
-): Promise<Record<string, any>> {
+export async function waitForImport(ctx: TestContext, user: TestUser, importId: string): Promise<Record<string, any>> {
   for (let i = 0; i < 1200; i++) {
     await ctx.relayOutbox();
-    const res = await ctx.http().get(`/api/imports/${importId}`).set(...bearer(user)).expect(200);
+    const res = await ctx
+      .http()
+      .get(`/api/imports/${importId}`)
+      .set(...bearer(user))
+      .expect(200);
     if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -103,3 +103,43 @@ export async function insertReviewedReport(
   }
   return id;
 }
+
+/**
+ * A reviewed report (written directly, see `insertReviewedReport`) and, like the review flow
+ * does when a report becomes reviewed, its one-precinct match job in the outbox.
+ */
+export async function reviewedAndQueued(
+  ctx: TestContext,
+  r: { electionId: string; precinctId: number; observerId: string; finalValues: number[]; photos?: number },
+): Promise<string> {
+  const { OutboxService, matchJobFor } = await import('@app/queue');
+  const id = await insertReviewedReport(ctx, r);
+  await ctx.api.get(OutboxService).add(ctx.db.manager, matchJobFor(r.electionId, r.precinctId, id));
+  return id;
+}
+
+/** A report of an existing precinct waiting for review: photos processed, review jobs queued. */
+export async function reportAwaitingReview(
+  ctx: TestContext,
+  r: { electionId: string; precinctId: number; observerId: string },
+): Promise<string> {
+  const { OutboxService, reviewJobsFor } = await import('@app/queue');
+  return ctx.db.transaction(async (m) => {
+    const [report] = await m.query(
+      `INSERT INTO reports (election_id, precinct_id, observer_id, client_report_id, status)
+       VALUES ($1, $2, $3, $4, 'awaiting_review') RETURNING id`,
+      [r.electionId, r.precinctId, r.observerId, randomUUID()],
+    );
+    await m.query(
+      `INSERT INTO photos (report_id, position, sha256, size, mime, width, height, status, processed_at)
+       VALUES ($1, 0, $2, 1000, 'image/webp', 1600, 1200, 'processed', now())`,
+      [report.id, randomUUID().replace(/-/g, '').padEnd(64, '0')],
+    );
+    await ctx.api.get(OutboxService).add(m, ...reviewJobsFor(report.id, Number(ctx.env.REVIEWS_REQUIRED ?? 2)));
+    return report.id as string;
+  });
+}
+
+/** Line values keyed by line number ("1" … "26"), as the review API takes them. */
+export const keyedValues = (values: number[]): Record<string, number> =>
+  Object.fromEntries(values.map((v, i) => [String(i + 1), v]));
