@@ -143,3 +143,31 @@ export async function reportAwaitingReview(
 /** Line values keyed by line number ("1" … "26"), as the review API takes them. */
 export const keyedValues = (values: number[]): Record<string, number> =>
   Object.fromEntries(values.map((v, i) => [String(i + 1), v]));
+
+/**
+ * One reviewed report for every precinct of an import, written in one statement (benchmarks).
+ * Every `mismatchEvery`-th precinct (by id) gets `shift` votes on line 17 and `-shift` on line 13,
+ * so its report differs from the official numbers on those two lines. Returns the report count.
+ */
+export async function reviewEveryPrecinct(
+  ctx: TestContext,
+  r: { electionId: string; importId: string; observerId: string; mismatchEvery: number; shift?: number },
+): Promise<number> {
+  const shift = r.shift ?? 7;
+  await ctx.db.query(
+    `INSERT INTO reports (election_id, precinct_id, observer_id, client_report_id, status, final_values, reviewed_at)
+     SELECT $1, o.precinct_id, $3, gen_random_uuid(), 'reviewed',
+            CASE WHEN o.precinct_id % $4 = 0
+                 THEN o.line_values[1:12] || (o.line_values[13] - $5) || o.line_values[14:16]
+                      || (o.line_values[17] + $5) || o.line_values[18:26]
+                 ELSE o.line_values END,
+            now()
+       FROM official_results o WHERE o.import_id = $2`,
+    [r.electionId, r.importId, r.observerId, r.mismatchEvery, shift],
+  );
+  const [{ n }] = await ctx.db.query(
+    `SELECT count(*)::int AS n FROM reports WHERE election_id = $1 AND status = 'reviewed'`,
+    [r.electionId],
+  );
+  return n;
+}
