@@ -289,4 +289,15 @@ describe('matching and the public discrepancy list (Moscow 2021)', () => {
     expect(region.items.map((i: any) => i.precinct.number)).toContain(B);
     expect((await list(`?region=nowhere`)).total).toBe(0);
   });
+
+  it('a precinct left without a reviewed report leaves the list; a rerun of a match changes nothing', async () => {
+    const { MatchingService } = await import('@app/matching');
+    const matching = ctx.worker!.get(MatchingService);
+    expect(await matching.matchElection(election.id)).toEqual({ written: 0, removed: 0 });
+    await ctx.db.query(`UPDATE reports SET status = 'rejected' WHERE id = $1`, [reportOf[H][0]]);
+    const id = await precinctId(ctx, election.id, H);
+    expect(await matching.matchPrecinct(election.id, id)).toEqual({ written: 0, removed: 1 });
+    expect(await statusOf(H)).toBeUndefined();
+    expect(itemOf(await list('?pageSize=500'), H)).toBeUndefined();
+  });
 });

@@ -26,10 +26,11 @@ export interface MatchOutcome {
  * Reports agree when min and max of their value arrays are equal. Statuses go in the contract's
  * order: conflicting reports, no official row, official numbers changed between the latest two
  * versions, a difference, a match. `effect` is how far the leader's line moves: official minus
- * observed (or between versions, or between reports), in absolute votes. Rows whose outcome did
- * not change are left alone, so a rematch without news writes nothing.
+ * observed (or between versions, or between reports), in absolute votes. A row is written only
+ * when its outcome changed, so a rematch without news writes nothing; `import_id` is then the
+ * version that produced the stored outcome.
  */
-const MATCH_SQL = `
+export const MATCH_SQL = `
 WITH versions AS (
   SELECT id, row_number() OVER (ORDER BY version DESC) AS age
     FROM official_imports WHERE election_id = $1 AND status = 'done'
@@ -55,36 +56,42 @@ WITH versions AS (
       ON cur.import_id = (SELECT id FROM versions WHERE age = 1) AND cur.precinct_id = o.precinct_id
     LEFT JOIN official_results prv
       ON prv.import_id = (SELECT id FROM versions WHERE age = 2) AND prv.precinct_id = o.precinct_id
+), written AS (
+  INSERT INTO precinct_matches AS m
+         (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
+  SELECT $1, j.precinct_id, j.status, j.report_ids,
+         CASE WHEN j.status <> 'conflicting_reports' THEN j.lo END,
+         j.official,
+         CASE WHEN j.status = 'official_changed' THEN j.previous END,
+         (SELECT id FROM versions WHERE age = 1),
+         coalesce(CASE j.status
+           WHEN 'conflicting_reports' THEN j.spread
+           WHEN 'mismatch' THEN abs(j.official[$2] - j.lo[$2])
+           WHEN 'official_changed' THEN greatest(abs(j.official[$2] - j.previous[$2]), abs(j.official[$2] - j.lo[$2]))
+         END, 0)
+    FROM judged j
+  ON CONFLICT (election_id, precinct_id) DO UPDATE
+     SET status = EXCLUDED.status, report_ids = EXCLUDED.report_ids, observed = EXCLUDED.observed,
+         official = EXCLUDED.official, previous_official = EXCLUDED.previous_official,
+         import_id = EXCLUDED.import_id, effect = EXCLUDED.effect, updated_at = now()
+   WHERE (m.status, m.report_ids, m.observed, m.official, m.previous_official, m.effect)
+         IS DISTINCT FROM
+         (EXCLUDED.status, EXCLUDED.report_ids, EXCLUDED.observed, EXCLUDED.official,
+          EXCLUDED.previous_official, EXCLUDED.effect)
+  RETURNING 1
 )
-INSERT INTO precinct_matches AS m
-       (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
-SELECT $1, j.precinct_id, j.status, j.report_ids,
-       CASE WHEN j.status <> 'conflicting_reports' THEN j.lo END,
-       j.official,
-       CASE WHEN j.status = 'official_changed' THEN j.previous END,
-       (SELECT id FROM versions WHERE age = 1),
-       coalesce(CASE j.status
-         WHEN 'conflicting_reports' THEN j.spread
-         WHEN 'mismatch' THEN abs(j.official[$2] - j.lo[$2])
-         WHEN 'official_changed' THEN greatest(abs(j.official[$2] - j.previous[$2]), abs(j.official[$2] - j.lo[$2]))
-       END, 0)
-  FROM judged j
-ON CONFLICT (election_id, precinct_id) DO UPDATE
-   SET status = EXCLUDED.status, report_ids = EXCLUDED.report_ids, observed = EXCLUDED.observed,
-       official = EXCLUDED.official, previous_official = EXCLUDED.previous_official,
-       import_id = EXCLUDED.import_id, effect = EXCLUDED.effect, updated_at = now()
- WHERE (m.status, m.report_ids, m.observed, m.official, m.previous_official, m.import_id, m.effect)
-       IS DISTINCT FROM
-       (EXCLUDED.status, EXCLUDED.report_ids, EXCLUDED.observed, EXCLUDED.official,
-        EXCLUDED.previous_official, EXCLUDED.import_id, EXCLUDED.effect)`;
+SELECT count(*)::int AS written FROM written`;
 
-/** Match rows of precincts left without a reviewed report (`$2`: one precinct or NULL). */
-const REMOVE_STALE_SQL = `
+/**
+ * Match rows of precincts left without a reviewed report (`$2`: one precinct or NULL). Apart
+ * from the match: sharing its aggregate would make PostgreSQL materialise it, which costs more
+ * than this hashed NOT IN over the reviewed reports' index.
+ */
+export const REMOVE_STALE_SQL = `
 DELETE FROM precinct_matches m
  WHERE m.election_id = $1 AND ($2::int IS NULL OR m.precinct_id = $2)
-   AND NOT EXISTS (SELECT 1 FROM reports r
-                    WHERE r.election_id = $1 AND r.precinct_id = m.precinct_id
-                      AND r.status = 'reviewed' AND r.final_values IS NOT NULL)`;
+   AND m.precinct_id NOT IN (SELECT r.precinct_id FROM reports r
+                              WHERE r.election_id = $1 AND r.status = 'reviewed' AND r.final_values IS NOT NULL)`;
 
 @Injectable()
 export class MatchesRepository {
@@ -98,8 +105,8 @@ export class MatchesRepository {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [MATCH_LOCK, electionId]);
       const leader = await this.leaderIndex(manager, electionId, model);
-      const written = affected(await manager.query(MATCH_SQL, [electionId, leader, precinctId ?? null]));
-      const removed = affected(await manager.query(REMOVE_STALE_SQL, [electionId, precinctId ?? null]));
+      const [{ written }] = await manager.query(MATCH_SQL, [electionId, leader, precinctId ?? null]);
+      const removed = returnedCount(await manager.query(REMOVE_STALE_SQL, [electionId, precinctId ?? null]));
       return { written, removed };
     });
   }
@@ -134,8 +141,8 @@ export class MatchesRepository {
   }
 }
 
-/** TypeORM answers INSERT/DELETE on PostgreSQL with [rows, count]. */
-function affected(result: unknown): number {
+/** TypeORM answers a DELETE on PostgreSQL with [rows, count]. */
+function returnedCount(result: unknown): number {
   const r = result as unknown[];
   return Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0;
 }
