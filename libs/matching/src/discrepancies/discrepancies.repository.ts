@@ -2,7 +2,7 @@ import { ProtocolTemplateModel, sumToSql } from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MatchStatus } from '../matches/matches.repository';
+import { MATCH_STATUSES, MatchStatus } from '../matches/matches.repository';
 
 export interface MatchFilter {
   electionId: string;
@@ -26,12 +26,34 @@ export interface StoredMatch {
   byReport: number[][] | null;
 }
 
-const WHERE = `m.election_id = $1 AND m.status = ANY($2::text[])
-   AND ($3::text IS NULL OR p.region = $3) AND ($4::text IS NULL OR p.district = $4)`;
+/**
+ * The filter on precinct_matches alone: the region and district become a semi-join on the
+ * election's precincts, so that the ordered listing index is still read in order and the page
+ * is cut before any precinct is joined (a deep page then skips index entries, not joined rows).
+ */
+function filterSql(f: MatchFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [f.electionId, f.statuses];
+  let where = `m.election_id = $1 AND m.status = ANY($2::text[])`;
+  if (f.region !== undefined || f.district !== undefined) {
+    params.push(f.region ?? null, f.district ?? null);
+    where += ` AND m.precinct_id IN (SELECT id FROM precincts
+                WHERE election_id = $1 AND ($3::text IS NULL OR region = $3) AND ($4::text IS NULL OR district = $4))`;
+  }
+  return { where, params };
+}
 
 /** Reads the stored match results: the list, its photos and the summary. Nothing is recomputed. */
+export interface StoredSummary {
+  counts: Record<MatchStatus, number>;
+  deltas: number[];
+  observedPrecincts: number;
+  observedVoters: number;
+}
+
 @Injectable()
 export class DiscrepanciesRepository {
+  private readonly totalsByImport = new Map<string, { version: number; precincts: number; voters: number }>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -39,27 +61,26 @@ export class DiscrepanciesRepository {
    * id, so that pages never overlap. The default statuses read the partial listing index in order.
    */
   async page(f: MatchFilter, offset: number, limit: number): Promise<StoredMatch[]> {
-    const rows: StoredMatch[] = await this.dataSource.query(
+    const { where, params } = filterSql(f);
+    const n = params.length;
+    return this.dataSource.query(
       `SELECT m.precinct_id AS "precinctId", p.region, p.district, p.number, m.status, m.effect,
               m.report_ids AS "reportIds", m.observed, m.official, m.previous_official AS previous,
               CASE WHEN m.status = 'conflicting_reports' THEN
                 (SELECT array_agg(r.final_values ORDER BY array_position(m.report_ids, r.id))
                    FROM reports r WHERE r.id = ANY(m.report_ids)) END AS "byReport"
-         FROM precinct_matches m JOIN precincts p ON p.id = m.precinct_id
-        WHERE ${WHERE}
-        ORDER BY m.effect DESC, m.precinct_id
-        OFFSET $5 LIMIT $6`,
-      [f.electionId, f.statuses, f.region ?? null, f.district ?? null, offset, limit],
+         FROM (SELECT * FROM precinct_matches m WHERE ${where}
+                ORDER BY m.effect DESC, m.precinct_id OFFSET $${n + 1} LIMIT $${n + 2}) m
+         JOIN precincts p ON p.id = m.precinct_id
+        ORDER BY m.effect DESC, m.precinct_id`,
+      [...params, offset, limit],
     );
-    return rows;
   }
 
   async count(f: MatchFilter): Promise<number> {
-    const join = f.region || f.district ? 'JOIN precincts p ON p.id = m.precinct_id' : '';
-    const where = join ? WHERE : `m.election_id = $1 AND m.status = ANY($2::text[])`;
-    const params = join ? [f.electionId, f.statuses, f.region ?? null, f.district ?? null] : [f.electionId, f.statuses];
+    const { where, params } = filterSql(f);
     const [{ n }] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM precinct_matches m ${join} WHERE ${where}`,
+      `SELECT count(*)::int AS n FROM precinct_matches m WHERE ${where}`,
       params,
     );
     return n;
@@ -75,55 +96,58 @@ export class DiscrepanciesRepository {
     );
   }
 
-  async counts(electionId: string): Promise<Array<{ status: MatchStatus; n: number }>> {
-    return this.dataSource.query(
-      `SELECT status, count(*)::int AS n FROM precinct_matches WHERE election_id = $1 GROUP BY status`,
-      [electionId],
+  /**
+   * Everything the summary needs from the stored matches, in one scan of the election's rows:
+   * counts per status, official minus observed per line summed over mismatches, and the
+   * registered voters of the observed precincts (from the official values stored with them).
+   */
+  async summary(electionId: string, model: ProtocolTemplateModel): Promise<StoredSummary> {
+    const counts = MATCH_STATUSES.map((s) => `count(*) FILTER (WHERE status = '${s}')::int AS "${s}"`);
+    const deltas = model.lines.map(
+      (_, i) => `coalesce(sum(official[${i + 1}] - observed[${i + 1}]) FILTER (WHERE status = 'mismatch'), 0)::bigint`,
     );
-  }
-
-  /** Official minus observed per line, summed over mismatch precincts: one sum per line column. */
-  async lineDeltas(electionId: string, model: ProtocolTemplateModel): Promise<number[]> {
-    const sums = model.lines.map((_, i) => `coalesce(sum(official[${i + 1}] - observed[${i + 1}]), 0)::bigint`);
     const [row] = await this.dataSource.query(
-      `SELECT ARRAY[${sums.join(', ')}] AS deltas FROM precinct_matches WHERE election_id = $1 AND status = 'mismatch'`,
-      [electionId],
-    );
-    return (row.deltas as string[]).map(Number);
-  }
-
-  /** How much of the electorate the observed precincts cover, by the latest official version. */
-  async coverage(
-    electionId: string,
-    model: ProtocolTemplateModel,
-  ): Promise<{
-    version: number | null;
-    observedPrecincts: number;
-    observedVoters: number;
-    officialPrecincts: number;
-    officialVoters: number;
-  }> {
-    const terms = model.sum('registered');
-    const voters = terms ? sumToSql(terms, 'r.line_values', (n) => model.indexOf(n)) : '0';
-    const [row] = await this.dataSource.query(
-      `WITH latest AS (SELECT id, version FROM official_imports
-                        WHERE election_id = $1 AND status = 'done' ORDER BY version DESC LIMIT 1)
-       SELECT (SELECT version FROM latest) AS version,
-              (SELECT count(*) FROM precinct_matches WHERE election_id = $1) AS "observedPrecincts",
-              count(*) AS "officialPrecincts",
-              coalesce(sum(${voters}), 0) AS "officialVoters",
-              coalesce(sum(${voters}) FILTER (WHERE m.precinct_id IS NOT NULL), 0) AS "observedVoters"
-         FROM official_results r
-         LEFT JOIN precinct_matches m ON m.election_id = $1 AND m.precinct_id = r.precinct_id
-        WHERE r.import_id = (SELECT id FROM latest)`,
+      `SELECT ${counts.join(', ')}, ARRAY[${deltas.join(', ')}] AS deltas,
+              count(*)::int AS "observedPrecincts", coalesce(sum(${this.votersSql(model, 'official')}), 0)::bigint AS "observedVoters"
+         FROM precinct_matches WHERE election_id = $1`,
       [electionId],
     );
     return {
-      version: row.version === null ? null : Number(row.version),
-      observedPrecincts: Number(row.observedPrecincts),
+      counts: Object.fromEntries(MATCH_STATUSES.map((s) => [s, row[s]])) as Record<MatchStatus, number>,
+      deltas: (row.deltas as string[]).map(Number),
+      observedPrecincts: row.observedPrecincts,
       observedVoters: Number(row.observedVoters),
-      officialPrecincts: Number(row.officialPrecincts),
-      officialVoters: Number(row.officialVoters),
     };
+  }
+
+  /**
+   * Precincts and registered voters of the latest official version. A done version never
+   * changes, so its totals are kept per import id: the summary then reads only the matches.
+   */
+  async officialTotals(
+    electionId: string,
+    model: ProtocolTemplateModel,
+  ): Promise<{ version: number | null; precincts: number; voters: number }> {
+    const [latest] = await this.dataSource.query(
+      `SELECT id, version FROM official_imports WHERE election_id = $1 AND status = 'done' ORDER BY version DESC LIMIT 1`,
+      [electionId],
+    );
+    if (!latest) return { version: null, precincts: 0, voters: 0 };
+    let totals = this.totalsByImport.get(latest.id);
+    if (!totals) {
+      const [row] = await this.dataSource.query(
+        `SELECT count(*)::int AS precincts, coalesce(sum(${this.votersSql(model, 'line_values')}), 0)::bigint AS voters
+           FROM official_results WHERE import_id = $1`,
+        [latest.id],
+      );
+      totals = { version: Number(latest.version), precincts: row.precincts, voters: Number(row.voters) };
+      this.totalsByImport.set(latest.id, totals);
+    }
+    return totals;
+  }
+
+  private votersSql(model: ProtocolTemplateModel, column: string): string {
+    const terms = model.sum('registered');
+    return terms ? sumToSql(terms, column, (n) => model.indexOf(n)) : '0';
   }
 }

@@ -1,7 +1,7 @@
 import { ProtocolTemplateModel } from '@app/domain';
 import { ElectionsService } from '@app/elections';
 import { Injectable } from '@nestjs/common';
-import { MATCH_STATUSES, MatchStatus, PUBLIC_STATUSES } from '../matches/matches.repository';
+import { PUBLIC_STATUSES } from '../matches/matches.repository';
 import { DiscrepanciesRepository, MatchFilter, StoredMatch } from './discrepancies.repository';
 import {
   DiscrepancyDto,
@@ -54,19 +54,20 @@ export class DiscrepanciesService {
   async summary(slug: string): Promise<SummaryDto> {
     const election = await this.elections.getEntity(slug);
     const model = this.elections.templateOf(election);
-    const [counted, deltas, coverage] = await Promise.all([
-      this.discrepancies.counts(election.id),
-      this.discrepancies.lineDeltas(election.id, model),
-      this.discrepancies.coverage(election.id, model),
+    const [stored, official] = await Promise.all([
+      this.discrepancies.summary(election.id, model),
+      this.discrepancies.officialTotals(election.id, model),
     ]);
-    const counts = Object.fromEntries(MATCH_STATUSES.map((s) => [s, 0])) as Record<MatchStatus, number>;
-    for (const c of counted) counts[c.status] = c.n;
-    const { version, ...covered } = coverage;
     return {
-      counts,
-      lines: model.lines.map((line, i) => ({ n: line.n, key: line.key, delta: deltas[i] })),
-      coverage: covered,
-      officialVersion: version,
+      counts: stored.counts,
+      lines: model.lines.map((line, i) => ({ n: line.n, key: line.key, delta: stored.deltas[i] })),
+      coverage: {
+        observedPrecincts: stored.observedPrecincts,
+        observedVoters: stored.observedVoters,
+        officialPrecincts: official.precincts,
+        officialVoters: official.voters,
+      },
+      officialVersion: official.version,
     };
   }
 
