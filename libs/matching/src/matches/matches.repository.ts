@@ -56,35 +56,28 @@ WITH versions AS (
       ON cur.import_id = (SELECT id FROM versions WHERE age = 1) AND cur.precinct_id = o.precinct_id
     LEFT JOIN official_results prv
       ON prv.import_id = (SELECT id FROM versions WHERE age = 2) AND prv.precinct_id = o.precinct_id
-), outcome AS (
-  SELECT j.precinct_id, j.status, j.report_ids,
-         CASE WHEN j.status <> 'conflicting_reports' THEN j.lo END AS observed,
+), written AS (
+  INSERT INTO precinct_matches AS m
+         (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
+  SELECT $1, j.precinct_id, j.status, j.report_ids,
+         CASE WHEN j.status <> 'conflicting_reports' THEN j.lo END,
          j.official,
-         CASE WHEN j.status = 'official_changed' THEN j.previous END AS previous_official,
+         CASE WHEN j.status = 'official_changed' THEN j.previous END,
+         (SELECT id FROM versions WHERE age = 1),
          coalesce(CASE j.status
            WHEN 'conflicting_reports' THEN j.spread
            WHEN 'mismatch' THEN abs(j.official[$2] - j.lo[$2])
            WHEN 'official_changed' THEN greatest(abs(j.official[$2] - j.previous[$2]), abs(j.official[$2] - j.lo[$2]))
-         END, 0) AS effect
+         END, 0)
     FROM judged j
-), changed AS (
-  -- One hash join against the stored rows finds what changed; ON CONFLICT alone would probe
-  -- the index and compare for every one of 96k precincts.
-  SELECT o.* FROM outcome o
-    LEFT JOIN precinct_matches m ON m.election_id = $1 AND m.precinct_id = o.precinct_id
-   WHERE m.precinct_id IS NULL
-      OR (m.status, m.report_ids, m.observed, m.official, m.previous_official, m.effect)
-         IS DISTINCT FROM (o.status, o.report_ids, o.observed, o.official, o.previous_official, o.effect)
-), written AS (
-  INSERT INTO precinct_matches AS m
-         (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
-  SELECT $1, c.precinct_id, c.status, c.report_ids, c.observed, c.official, c.previous_official,
-         (SELECT id FROM versions WHERE age = 1), c.effect
-    FROM changed c
   ON CONFLICT (election_id, precinct_id) DO UPDATE
      SET status = EXCLUDED.status, report_ids = EXCLUDED.report_ids, observed = EXCLUDED.observed,
          official = EXCLUDED.official, previous_official = EXCLUDED.previous_official,
          import_id = EXCLUDED.import_id, effect = EXCLUDED.effect, updated_at = now()
+   WHERE (m.status, m.report_ids, m.observed, m.official, m.previous_official, m.effect)
+         IS DISTINCT FROM
+         (EXCLUDED.status, EXCLUDED.report_ids, EXCLUDED.observed, EXCLUDED.official,
+          EXCLUDED.previous_official, EXCLUDED.effect)
   RETURNING 1
 )
 SELECT count(*)::int AS written FROM written`;
