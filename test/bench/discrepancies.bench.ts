@@ -17,7 +17,8 @@ describe('discrepancy list benchmark', () => {
   let election: { slug: string; id: string };
 
   beforeAll(async () => {
-    ctx = await TestContext.create({ worker: true });
+    // The reconciler stays out of the measurements.
+    ctx = await TestContext.create({ worker: true, env: { RECONCILE_INTERVAL_MS: '3600000' } });
     const admin = await ctx.newUser('admin');
     const observer = await ctx.newUser('observer');
     election = await ctx.newElection(admin);

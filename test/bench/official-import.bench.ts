@@ -14,7 +14,8 @@ describe('official-results import benchmark', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    ctx = await TestContext.create({ worker: true });
+    // The reconciler stays out of the measurements.
+    ctx = await TestContext.create({ worker: true, env: { RECONCILE_INTERVAL_MS: '3600000' } });
     admin = await ctx.newUser('admin');
   });
   afterAll(() => ctx.close());

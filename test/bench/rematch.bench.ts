@@ -27,7 +27,8 @@ describe('rematch benchmark', () => {
   let importId: string;
 
   beforeAll(async () => {
-    ctx = await TestContext.create({ worker: true });
+    // The reconciler stays out of the measurements.
+    ctx = await TestContext.create({ worker: true, env: { RECONCILE_INTERVAL_MS: '3600000' } });
     const admin = await ctx.newUser('admin');
     const observer = await ctx.newUser('observer');
     election = await ctx.newElection(admin);

@@ -1,6 +1,7 @@
 import { PhotoStorage } from '@app/storage';
 import { parse } from 'csv-parse/sync';
 import {
+  insertReviewedReport,
   keyedValues,
   moscowCsv,
   moscowRows,
@@ -12,7 +13,7 @@ import {
   waitForImport,
   waitForMatching,
 } from '../support/official';
-import { claim, reportStatus, submit } from '../support/review';
+import { claim, eventually, reportStatus, submit } from '../support/review';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 
 /** Precinct numbers of the Moscow file, by data row (row 1 is the first precinct). */
@@ -299,5 +300,28 @@ describe('matching and the public discrepancy list (Moscow 2021)', () => {
     expect(await matching.matchPrecinct(election.id, id)).toEqual({ written: 0, removed: 1 });
     expect(await statusOf(H)).toBeUndefined();
     expect(itemOf(await list('?pageSize=500'), H)).toBeUndefined();
+  });
+
+  it('the reconciler matches a reviewed report whose match job was lost', async () => {
+    const number = numberAt(90);
+    const id = await insertReviewedReport(ctx, {
+      electionId: election.id,
+      precinctId: await precinctId(ctx, election.id, number),
+      observerId: observer.id,
+      finalValues: moscowValues(number),
+    });
+    await ctx.db.query(`UPDATE reports SET reviewed_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    expect(await statusOf(number)).toBeUndefined();
+    // The periodic pass may get there first; either way the precinct is matched.
+    await eventually(async () => {
+      await ctx.reconcile();
+      return (await statusOf(number)) === 'match' ? true : undefined;
+    });
+    const [row] = await ctx.db.query(
+      `SELECT m.report_ids FROM precinct_matches m JOIN precincts p ON p.id = m.precinct_id
+        WHERE m.election_id = $1 AND p.number = $2`,
+      [election.id, number],
+    );
+    expect(row.report_ids).toEqual([id]);
   });
 });

@@ -111,6 +111,20 @@ export class MatchesRepository {
     });
   }
 
+  /** Precincts with a reviewed report (older than `seconds`) that their match row does not name. */
+  async unmatchedPrecincts(seconds: number, limit: number): Promise<Array<{ electionId: string; precinctId: number }>> {
+    return this.dataSource.query(
+      `SELECT DISTINCT r.election_id AS "electionId", r.precinct_id AS "precinctId"
+         FROM reports r
+        WHERE r.status = 'reviewed' AND r.final_values IS NOT NULL AND r.reviewed_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM precinct_matches m
+                           WHERE m.election_id = r.election_id AND m.precinct_id = r.precinct_id
+                             AND r.id = ANY (m.report_ids))
+        LIMIT $2`,
+      [seconds, limit],
+    );
+  }
+
   /**
    * The 1-based array index of the candidate line with the most official votes in the latest
    * version: the leader whose line orders the discrepancy list. One pass with one sum per

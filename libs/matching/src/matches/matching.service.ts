@@ -1,8 +1,12 @@
 import { ElectionsService } from '@app/elections';
-import { JobName, OnJob } from '@app/queue';
+import { JobName, OnJob, Reconcile } from '@app/queue';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { MatchesRepository, MatchOutcome } from './matches.repository';
+
+/** A reviewed report this long without its match row lost its job (Redis flushed, job removed). */
+const LOST_AFTER_SECONDS = 60;
+const RECONCILE_BATCH = 500;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +49,19 @@ export class MatchingService {
   /** Recomputes one precinct (its reviewed reports against the latest official version). */
   async matchPrecinct(electionId: string, precinctId: number): Promise<MatchOutcome> {
     return this.matches.match(electionId, await this.model(electionId), precinctId);
+  }
+
+  /**
+   * Matches, here and now, precincts whose reviewed reports are not in their match row a minute
+   * on: the job that should have done it was lost. Matching is idempotent, so a job that is only
+   * late does no harm. (A lost full rematch is redone by the next import of the election.)
+   */
+  @Reconcile('matching')
+  async reconcile(): Promise<{ matched: number }> {
+    const lost = await this.matches.unmatchedPrecincts(LOST_AFTER_SECONDS, RECONCILE_BATCH);
+    for (const p of lost) await this.matchPrecinct(p.electionId, p.precinctId);
+    if (lost.length > 0) this.logger.log(`matching: ${lost.length} precinct(s) matched by the reconciler`);
+    return { matched: lost.length };
   }
 
   private async model(electionId: string) {
