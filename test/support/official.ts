@@ -43,14 +43,14 @@ export async function uploadOfficial(
 }
 
 /** Polls an import until it is done or failed (the worker runs it). */
-export async function waitForImport(
-  ctx: TestContext,
-  user: TestUser,
-  importId: string,
-): Promise<Record<string, any>> {
+export async function waitForImport(ctx: TestContext, user: TestUser, importId: string): Promise<Record<string, any>> {
   for (let i = 0; i < 1200; i++) {
     await ctx.relayOutbox();
-    const res = await ctx.http().get(`/api/imports/${importId}`).set(...bearer(user)).expect(200);
+    const res = await ctx
+      .http()
+      .get(`/api/imports/${importId}`)
+      .set(...bearer(user))
+      .expect(200);
     if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -102,4 +102,72 @@ export async function insertReviewedReport(
     );
   }
   return id;
+}
+
+/**
+ * A reviewed report (written directly, see `insertReviewedReport`) and, like the review flow
+ * does when a report becomes reviewed, its one-precinct match job in the outbox.
+ */
+export async function reviewedAndQueued(
+  ctx: TestContext,
+  r: { electionId: string; precinctId: number; observerId: string; finalValues: number[]; photos?: number },
+): Promise<string> {
+  const { OutboxService, matchJobFor } = await import('@app/queue');
+  const id = await insertReviewedReport(ctx, r);
+  await ctx.api.get(OutboxService).add(ctx.db.manager, matchJobFor(r.electionId, r.precinctId, id));
+  return id;
+}
+
+/** A report of an existing precinct waiting for review: photos processed, review jobs queued. */
+export async function reportAwaitingReview(
+  ctx: TestContext,
+  r: { electionId: string; precinctId: number; observerId: string },
+): Promise<string> {
+  const { OutboxService, reviewJobsFor } = await import('@app/queue');
+  return ctx.db.transaction(async (m) => {
+    const [report] = await m.query(
+      `INSERT INTO reports (election_id, precinct_id, observer_id, client_report_id, status)
+       VALUES ($1, $2, $3, $4, 'awaiting_review') RETURNING id`,
+      [r.electionId, r.precinctId, r.observerId, randomUUID()],
+    );
+    await m.query(
+      `INSERT INTO photos (report_id, position, sha256, size, mime, width, height, status, processed_at)
+       VALUES ($1, 0, $2, 1000, 'image/webp', 1600, 1200, 'processed', now())`,
+      [report.id, randomUUID().replace(/-/g, '').padEnd(64, '0')],
+    );
+    await ctx.api.get(OutboxService).add(m, ...reviewJobsFor(report.id, Number(ctx.env.REVIEWS_REQUIRED ?? 2)));
+    return report.id as string;
+  });
+}
+
+/** Line values keyed by line number ("1" … "26"), as the review API takes them. */
+export const keyedValues = (values: number[]): Record<string, number> =>
+  Object.fromEntries(values.map((v, i) => [String(i + 1), v]));
+
+/**
+ * One reviewed report for every precinct of an import, written in one statement (benchmarks).
+ * Every `mismatchEvery`-th precinct (by id) gets `shift` votes on line 17 and `-shift` on line 13,
+ * so its report differs from the official numbers on those two lines. Returns the report count.
+ */
+export async function reviewEveryPrecinct(
+  ctx: TestContext,
+  r: { electionId: string; importId: string; observerId: string; mismatchEvery: number; shift?: number },
+): Promise<number> {
+  const shift = r.shift ?? 7;
+  await ctx.db.query(
+    `INSERT INTO reports (election_id, precinct_id, observer_id, client_report_id, status, final_values, reviewed_at)
+     SELECT $1, o.precinct_id, $3, gen_random_uuid(), 'reviewed',
+            CASE WHEN o.precinct_id % $4 = 0
+                 THEN o.line_values[1:12] || (o.line_values[13] - $5) || o.line_values[14:16]
+                      || (o.line_values[17] + $5) || o.line_values[18:26]
+                 ELSE o.line_values END,
+            now()
+       FROM official_results o WHERE o.import_id = $2`,
+    [r.electionId, r.importId, r.observerId, r.mismatchEvery, shift],
+  );
+  const [{ n }] = await ctx.db.query(
+    `SELECT count(*)::int AS n FROM reports WHERE election_id = $1 AND status = 'reviewed'`,
+    [r.electionId],
+  );
+  return n;
 }

@@ -8,6 +8,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AnalysisHttpModule } from './analysis/analysis-http.module';
+import { MatchingHttpModule } from './matching/matching-http.module';
 import { OfficialResultsHttpModule } from './official-results/official-results-http.module';
 import { ReportsHttpModule } from './reports/reports-http.module';
 import { ReviewHttpModule } from './review/review-http.module';
@@ -34,6 +35,7 @@ import { HealthController } from './health/health.controller';
     ReportsHttpModule,
     ReviewHttpModule,
     OfficialResultsHttpModule,
+    MatchingHttpModule,
     AnalysisHttpModule,
   ],
   controllers: [

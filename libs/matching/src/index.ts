@@ -1,1 +1,6 @@
+export * from './discrepancies/discrepancies-csv';
+export * from './discrepancies/discrepancies.dto';
+export * from './discrepancies/discrepancies.service';
+export * from './matches/matches.repository';
+export * from './matches/matching.service';
 export * from './matching.module';

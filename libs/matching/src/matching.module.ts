@@ -1,5 +1,14 @@
+import { ElectionsModule } from '@app/elections';
 import { Module } from '@nestjs/common';
+import { DiscrepanciesRepository } from './discrepancies/discrepancies.repository';
+import { DiscrepanciesService } from './discrepancies/discrepancies.service';
+import { MatchesRepository } from './matches/matches.repository';
+import { MatchingService } from './matches/matching.service';
 
 /** Set-based matching of reviewed protocols against the latest official results. */
-@Module({})
+@Module({
+  imports: [ElectionsModule],
+  providers: [MatchesRepository, MatchingService, DiscrepanciesRepository, DiscrepanciesService],
+  exports: [MatchingService, MatchesRepository, DiscrepanciesService],
+})
 export class MatchingModule {}

@@ -30,7 +30,15 @@ export async function openCountingLines(
   const ignore = () => undefined;
   if (gzipped) pipeline(file, createGunzip(), counter, ignore);
   else pipeline(file, counter, ignore);
-  return { stream: counter, close: () => file.destroy() };
+  // The counter goes first and without an error: an error would travel on into streams that
+  // the stager has stopped listening to once it refused the header, and crash the process.
+  return {
+    stream: counter,
+    close: () => {
+      counter.destroy();
+      file.destroy();
+    },
+  };
 }
 
 /**

@@ -27,9 +27,7 @@ class ImportRefused extends Error {
 }
 
 export type ImportOutcome =
-  | { status: 'done'; version: number; rows: number }
-  | { status: 'failed'; errors: number }
-  | { skipped: string };
+  { status: 'done'; version: number; rows: number } | { status: 'failed'; errors: number } | { skipped: string };
 
 /**
  * Loads an uploaded official-results file as a new version, in one transaction: PostgreSQL
@@ -59,7 +57,11 @@ export class OfficialImportJob {
       return await this.run(importId);
     } catch (e) {
       if (queued.attemptsMade + 1 >= (queued.opts.attempts ?? 1)) {
-        await this.imports.fail(importId, [{ row: 0, message: `the import could not be completed: ${(e as Error).message}` }], null);
+        await this.imports.fail(
+          importId,
+          [{ row: 0, message: `the import could not be completed: ${(e as Error).message}` }],
+          null,
+        );
       }
       throw e;
     }
@@ -102,7 +104,14 @@ export class OfficialImportJob {
       await this.check(runner, staged, model);
       await this.precincts.upsertStaged(runner, election.id, staged, columns, election.template.evotingRule);
       const version = await this.imports.nextVersion(manager, election.id);
-      const rows = await this.imports.insertStaged(runner, imp.id, election.id, staged, model, staged.column(columns.region)!);
+      const rows = await this.imports.insertStaged(
+        runner,
+        imp.id,
+        election.id,
+        staged,
+        model,
+        staged.column(columns.region)!,
+      );
       await progress.stop();
       await this.imports.finish(manager, imp.id, version, rows);
       await this.outbox.add(
@@ -144,7 +153,11 @@ export class OfficialImportJob {
       });
     } catch (e) {
       if (e instanceof CsvFormatError) throw new ImportRefused([{ row: lineOf(e.message), message: e.message }]);
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      const code = (e as NodeJS.ErrnoException).code;
+      // A broken gzip stays broken: refuse it now instead of retrying the job.
+      if (code?.startsWith('Z_'))
+        throw new ImportRefused([{ row: 0, message: `the file is not valid gzip: ${(e as Error).message}` }]);
+      if (code === 'ENOENT') {
         throw new ImportRefused([{ row: 0, message: 'the uploaded file is no longer in storage' }]);
       }
       throw e;

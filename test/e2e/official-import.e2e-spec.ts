@@ -33,7 +33,9 @@ describe('official-results import', () => {
       fileName: 'moscow.csv',
     });
     expect(await officialRowCount(importId)).toBe(3660);
-    const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM precincts WHERE election_id = $1`, [election.id]);
+    const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM precincts WHERE election_id = $1`, [
+      election.id,
+    ]);
     expect(n).toBe(3660);
     const [row] = await ctx.db.query(
       `SELECT r.line_values FROM official_results r JOIN precincts p ON p.id = r.precinct_id
@@ -47,8 +49,16 @@ describe('official-results import', () => {
       `SELECT DISTINCT unnest(violated_ratios) AS id FROM official_results WHERE import_id = $1`,
       [importId],
     );
-    expect(flagged.map((f: { id: string }) => f.id).every((id: string) => id.startsWith('issued_ge') || id.startsWith('outside_ge'))).toBe(true);
-    const list = await ctx.http().get(`/api/elections/${election.slug}/imports`).set(...bearer(coordinator)).expect(200);
+    expect(
+      flagged
+        .map((f: { id: string }) => f.id)
+        .every((id: string) => id.startsWith('issued_ge') || id.startsWith('outside_ge')),
+    ).toBe(true);
+    const list = await ctx
+      .http()
+      .get(`/api/elections/${election.slug}/imports`)
+      .set(...bearer(coordinator))
+      .expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(importId);
   });
 
@@ -71,9 +81,10 @@ describe('official-results import', () => {
     const importId = await uploadOfficial(ctx, coordinator, election.slug, file, 'moscow.csv.gz');
     const status = await waitForImport(ctx, coordinator, importId);
     expect(status).toMatchObject({ status: 'done', version: 2, rowsTotal: 3660 });
-    const [row] = await ctx.db.query(`SELECT violated_ratios FROM official_results WHERE import_id = $1 AND row_number = 2`, [
-      importId,
-    ]);
+    const [row] = await ctx.db.query(
+      `SELECT violated_ratios FROM official_results WHERE import_id = $1 AND row_number = 2`,
+      [importId],
+    );
     expect(row.violated_ratios).toEqual(expect.arrayContaining(['valid_eq_votes', 'boxes_eq_counted']));
     expect(status.flaggedRows).toBeGreaterThan(0);
   });
@@ -137,7 +148,7 @@ describe('official-results import', () => {
     const importId = await uploadOfficial(ctx, coordinator, election.slug, broken, 'x.csv.gz');
     const status = await waitForImport(ctx, coordinator, importId);
     expect(status.status).toBe('failed');
-    expect(status.errors[0].message).toMatch(/.+/);
+    expect(status.errors[0].message).toMatch(/not valid gzip/);
   });
 
   it('refuses uploads by observers, without a file, and for unknown elections', async () => {
@@ -167,7 +178,11 @@ describe('official-results import', () => {
       .set(...bearer(coordinator))
       .attach('file', small, 'small.csv')
       .expect(404);
-    await ctx.http().get(`/api/imports/not-a-uuid`).set(...bearer(coordinator)).expect(404);
+    await ctx
+      .http()
+      .get(`/api/imports/not-a-uuid`)
+      .set(...bearer(coordinator))
+      .expect(404);
     const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM official_imports WHERE election_id = $1`, [
       election.id,
     ]);

@@ -1,0 +1,162 @@
+import { ProtocolTemplateModel } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** Serialises matching of one election: a full rematch and a one-precinct match never interleave. */
+const MATCH_LOCK = 7_301_602;
+
+/** The statuses of the public discrepancy list, as stored in `precinct_matches.status`. */
+export const PUBLIC_STATUSES = ['mismatch', 'conflicting_reports', 'official_changed'] as const;
+export const MATCH_STATUSES = ['match', 'mismatch', 'no_official', 'conflicting_reports', 'official_changed'] as const;
+export type MatchStatus = (typeof MATCH_STATUSES)[number];
+
+export interface MatchOutcome {
+  /** Match rows written or changed. */
+  written: number;
+  /** Match rows removed because their precinct no longer has a reviewed report. */
+  removed: number;
+}
+
+/**
+ * The status of every precinct with a reviewed report, in one statement (a loop per precinct
+ * would spend seconds in round trips alone). `$1` election, `$2` the 1-based array index of the
+ * leading candidate's line (NULL when unknown), `$3` one precinct or NULL for the whole election.
+ *
+ * Reports agree when min and max of their value arrays are equal. Statuses go in the contract's
+ * order: conflicting reports, no official row, official numbers changed between the latest two
+ * versions, a difference, a match. `effect` is how far the leader's line moves: official minus
+ * observed (or between versions, or between reports), in absolute votes. A row is written only
+ * when its outcome changed, so a rematch without news writes nothing; `import_id` is then the
+ * version that produced the stored outcome.
+ */
+export const MATCH_SQL = `
+WITH versions AS (
+  SELECT id, row_number() OVER (ORDER BY version DESC) AS age
+    FROM official_imports WHERE election_id = $1 AND status = 'done'
+   ORDER BY version DESC LIMIT 2
+), observed AS (
+  SELECT r.precinct_id,
+         array_agg(r.id ORDER BY r.reviewed_at, r.id) AS report_ids,
+         min(r.final_values) AS lo, max(r.final_values) AS hi,
+         max(r.final_values[$2]) - min(r.final_values[$2]) AS spread
+    FROM reports r
+   WHERE r.election_id = $1 AND r.status = 'reviewed' AND r.final_values IS NOT NULL
+     AND ($3::int IS NULL OR r.precinct_id = $3)
+   GROUP BY r.precinct_id
+), judged AS (
+  SELECT o.precinct_id, o.report_ids, o.lo, o.spread, cur.line_values AS official, prv.line_values AS previous,
+         CASE WHEN o.lo <> o.hi THEN 'conflicting_reports'
+              WHEN cur.line_values IS NULL THEN 'no_official'
+              WHEN prv.line_values IS NOT NULL AND prv.line_values <> cur.line_values THEN 'official_changed'
+              WHEN cur.line_values IS DISTINCT FROM o.lo THEN 'mismatch'
+              ELSE 'match' END AS status
+    FROM observed o
+    LEFT JOIN official_results cur
+      ON cur.import_id = (SELECT id FROM versions WHERE age = 1) AND cur.precinct_id = o.precinct_id
+    LEFT JOIN official_results prv
+      ON prv.import_id = (SELECT id FROM versions WHERE age = 2) AND prv.precinct_id = o.precinct_id
+), written AS (
+  INSERT INTO precinct_matches AS m
+         (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
+  SELECT $1, j.precinct_id, j.status, j.report_ids,
+         CASE WHEN j.status <> 'conflicting_reports' THEN j.lo END,
+         j.official,
+         CASE WHEN j.status = 'official_changed' THEN j.previous END,
+         (SELECT id FROM versions WHERE age = 1),
+         coalesce(CASE j.status
+           WHEN 'conflicting_reports' THEN j.spread
+           WHEN 'mismatch' THEN abs(j.official[$2] - j.lo[$2])
+           WHEN 'official_changed' THEN greatest(abs(j.official[$2] - j.previous[$2]), abs(j.official[$2] - j.lo[$2]))
+         END, 0)
+    FROM judged j
+  ON CONFLICT (election_id, precinct_id) DO UPDATE
+     SET status = EXCLUDED.status, report_ids = EXCLUDED.report_ids, observed = EXCLUDED.observed,
+         official = EXCLUDED.official, previous_official = EXCLUDED.previous_official,
+         import_id = EXCLUDED.import_id, effect = EXCLUDED.effect, updated_at = now()
+   WHERE (m.status, m.report_ids, m.observed, m.official, m.previous_official, m.effect)
+         IS DISTINCT FROM
+         (EXCLUDED.status, EXCLUDED.report_ids, EXCLUDED.observed, EXCLUDED.official,
+          EXCLUDED.previous_official, EXCLUDED.effect)
+  RETURNING 1
+)
+SELECT count(*)::int AS written FROM written`;
+
+/**
+ * Match rows of precincts left without a reviewed report (`$2`: one precinct or NULL). Apart
+ * from the match: sharing its aggregate would make PostgreSQL materialise it, which costs more
+ * than this hashed NOT IN over the reviewed reports' index.
+ */
+export const REMOVE_STALE_SQL = `
+DELETE FROM precinct_matches m
+ WHERE m.election_id = $1 AND ($2::int IS NULL OR m.precinct_id = $2)
+   AND m.precinct_id NOT IN (SELECT r.precinct_id FROM reports r
+                              WHERE r.election_id = $1 AND r.status = 'reviewed' AND r.final_values IS NOT NULL)`;
+
+@Injectable()
+export class MatchesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Matches the whole election (`precinctId` undefined) or one precinct, in one transaction
+   * under the election's matching lock.
+   */
+  async match(electionId: string, model: ProtocolTemplateModel, precinctId?: number): Promise<MatchOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [MATCH_LOCK, electionId]);
+      const leader = await this.leaderIndex(manager, electionId, model);
+      const [{ written }] = await manager.query(MATCH_SQL, [electionId, leader, precinctId ?? null]);
+      const removed = returnedCount(await manager.query(REMOVE_STALE_SQL, [electionId, precinctId ?? null]));
+      return { written, removed };
+    });
+  }
+
+  /** Precincts with a reviewed report (older than `seconds`) that their match row does not name. */
+  async unmatchedPrecincts(seconds: number, limit: number): Promise<Array<{ electionId: string; precinctId: number }>> {
+    return this.dataSource.query(
+      `SELECT DISTINCT r.election_id AS "electionId", r.precinct_id AS "precinctId"
+         FROM reports r
+        WHERE r.status = 'reviewed' AND r.final_values IS NOT NULL AND r.reviewed_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM precinct_matches m
+                           WHERE m.election_id = r.election_id AND m.precinct_id = r.precinct_id
+                             AND r.id = ANY (m.report_ids))
+        LIMIT $2`,
+      [seconds, limit],
+    );
+  }
+
+  /**
+   * The 1-based array index of the candidate line with the most official votes in the latest
+   * version: the leader whose line orders the discrepancy list. One pass with one sum per
+   * candidate column (unnesting 26 lines of 96k rows would cost ten times more).
+   */
+  async leaderIndex(manager: EntityManager, electionId: string, model: ProtocolTemplateModel): Promise<number | null> {
+    const candidates = model.candidateLines.map((l) => model.indexOf(l.n) + 1);
+    if (candidates.length === 0) return null;
+    const sums = candidates.map((i) => `sum(r.line_values[${i}])::bigint AS "${i}"`).join(', ');
+    const [totals]: Array<Record<string, string | null>> = await manager.query(
+      `SELECT ${sums} FROM official_results r
+        WHERE r.import_id = (SELECT id FROM official_imports
+                              WHERE election_id = $1 AND status = 'done' ORDER BY version DESC LIMIT 1)`,
+      [electionId],
+    );
+    let leader: number | null = null;
+    for (const i of candidates) {
+      const votes = totals?.[String(i)];
+      if (
+        votes !== null &&
+        votes !== undefined &&
+        (leader === null || Number(votes) > Number(totals[String(leader)]))
+      ) {
+        leader = i;
+      }
+    }
+    return leader;
+  }
+}
+
+/** TypeORM answers a DELETE on PostgreSQL with [rows, count]. */
+function returnedCount(result: unknown): number {
+  const r = result as unknown[];
+  return Array.isArray(r) && typeof r[1] === 'number' ? r[1] : 0;
+}

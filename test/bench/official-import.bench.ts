@@ -1,0 +1,85 @@
+/*
+ * Importing the national official results (96,325 rows, gzip) through the API and the worker,
+ * from the upload to the import being done, against `psql \copy` of the same file into a plain
+ * 32-column text table (gunzip in a pipe), on the same server in the same run.
+ */
+import { execSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { NATIONAL_CSV_GZ } from '../support/data';
+import { bearer, TestContext, TestUser } from '../support/test-context';
+import { reportBench, timed } from './bench-report';
+
+describe('official-results import benchmark', () => {
+  let ctx: TestContext;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    // The reconciler stays out of the measurements.
+    ctx = await TestContext.create({ worker: true, env: { RECONCILE_INTERVAL_MS: '3600000' } });
+    admin = await ctx.newUser('admin');
+  });
+  afterAll(() => ctx.close());
+
+  /** Upload, then poll the status closely (10 ms) so that the poll adds little to the figure. */
+  const importThroughApi = async (slug: string): Promise<{ status: string; rowsDone: number }> => {
+    const res = await ctx
+      .http()
+      .post(`/api/elections/${slug}/official-results`)
+      .set(...bearer(admin))
+      .attach('file', createReadStream(NATIONAL_CSV_GZ), 'national.csv.gz')
+      .expect(202);
+    for (;;) {
+      const [row] = await ctx.db.query(`SELECT status, rows_done AS "rowsDone" FROM official_imports WHERE id = $1`, [
+        res.body.importId,
+      ]);
+      if (row.status === 'done' || row.status === 'failed') return row;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('imports the national file', async () => {
+    const url = ctx.env.DATABASE_URL;
+    await ctx.db.query(`CREATE TABLE bench_raw (${Array.from({ length: 32 }, (_, i) => `c${i + 1} text`).join(', ')})`);
+    const psqlMs: number[] = [];
+    const freshMs: number[] = [];
+    const againMs: number[] = [];
+    const { slug: again } = await ctx.newElection(admin);
+    for (let round = 0; round < 3; round++) {
+      await ctx.db.query(`TRUNCATE bench_raw`);
+      psqlMs.push(
+        await timed(async () =>
+          execSync(
+            `gunzip -c '${NATIONAL_CSV_GZ}' | psql -q '${url}' -c "\\copy bench_raw from stdin with (format csv, header)"`,
+          ),
+        ),
+      );
+      // A new election each round: every precinct is created as well.
+      const { slug } = await ctx.newElection(admin);
+      let outcome = { status: '', rowsDone: 0 };
+      freshMs.push(await timed(async () => (outcome = await importThroughApi(slug))));
+      expect(outcome).toEqual({ status: 'done', rowsDone: 96_325 });
+      // The next version of one election: the precincts exist.
+      againMs.push(await timed(async () => (outcome = await importThroughApi(again))));
+      expect(outcome).toEqual({ status: 'done', rowsDone: 96_325 });
+    }
+    const best = (xs: number[]) => Math.min(...xs);
+    reportBench('official-import', [
+      {
+        name: 'national file, new election (best of 3)',
+        value: best(freshMs),
+        unit: 'ms',
+        baseline: best(psqlMs),
+        ratio: best(freshMs) / best(psqlMs),
+        goal: '≤ 2× psql \\copy',
+      },
+      {
+        name: 'national file, next version (best of 3)',
+        value: best(againMs),
+        unit: 'ms',
+        baseline: best(psqlMs),
+        ratio: best(againMs) / best(psqlMs),
+        goal: '≤ 2× psql \\copy',
+      },
+    ]);
+  });
+});
