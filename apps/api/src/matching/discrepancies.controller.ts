@@ -4,6 +4,8 @@ import {
   DiscrepanciesService,
   DiscrepancyListDto,
   DiscrepancyQueryDto,
+  PrecinctDiscrepancyDto,
+  PrecinctDiscrepancyService,
   SummaryDto,
 } from '@app/matching';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
@@ -14,7 +16,10 @@ import { Response } from 'express';
 @ApiTags('discrepancies')
 @Controller('elections/:slug')
 export class DiscrepanciesController {
-  constructor(private readonly discrepancies: DiscrepanciesService) {}
+  constructor(
+    private readonly discrepancies: DiscrepanciesService,
+    private readonly precincts: PrecinctDiscrepancyService,
+  ) {}
 
   @Get('discrepancies')
   @ApiOperation({
@@ -47,5 +52,12 @@ export class DiscrepanciesController {
   @ApiOkResponse({ type: SummaryDto })
   summary(@Param('slug') slug: string): Promise<SummaryDto> {
     return this.discrepancies.summary(slug);
+  }
+
+  @Get('precincts/:id/discrepancy')
+  @ApiOperation({ summary: 'One precinct with a reviewed report: every line, official against observed, and its photos' })
+  @ApiOkResponse({ type: PrecinctDiscrepancyDto })
+  precinct(@Param('slug') slug: string, @Param('id') id: string): Promise<PrecinctDiscrepancyDto> {
+    return this.precincts.get(slug, id);
   }
 }

@@ -58,6 +58,8 @@ export class DiscrepancyPhotoDto {
 }
 
 export class DiscrepancyPrecinctDto {
+  @ApiProperty({ description: 'the precinct’s id, for its page: /api/elections/:slug/precincts/:id/discrepancy' })
+  id: number;
   @ApiProperty() region: string;
   @ApiPropertyOptional({ nullable: true }) district: string | null;
   @ApiProperty() number: string;

@@ -83,18 +83,22 @@ export class DiscrepanciesService {
     };
   }
 
-  private async toItems(rows: StoredMatch[], model: ProtocolTemplateModel): Promise<DiscrepancyDto[]> {
-    const photos = await this.discrepancies.photosOf(rows.flatMap((r) => r.reportIds));
-    const photosOf = new Map<string, DiscrepancyDto['photos']>();
-    for (const p of photos) {
+  /** Links to the public derivatives of these reports' processed photos, in report order. */
+  async photoLinks(reportIds: string[]): Promise<DiscrepancyDto['photos']> {
+    const photos = await this.discrepancies.photosOf(reportIds);
+    return photos.map((p) => {
       const url = `/api/photos/${p.id}`;
-      photosOf.set(p.reportId, [
-        ...(photosOf.get(p.reportId) ?? []),
-        { id: p.id, reportId: p.reportId, url, thumbUrl: `${url}?size=thumb` },
-      ]);
+      return { id: p.id, reportId: p.reportId, url, thumbUrl: `${url}?size=thumb` };
+    });
+  }
+
+  private async toItems(rows: StoredMatch[], model: ProtocolTemplateModel): Promise<DiscrepancyDto[]> {
+    const photosOf = new Map<string, DiscrepancyDto['photos']>();
+    for (const p of await this.photoLinks(rows.flatMap((r) => r.reportIds))) {
+      photosOf.set(p.reportId, [...(photosOf.get(p.reportId) ?? []), p]);
     }
     return rows.map((r) => ({
-      precinct: { region: r.region, district: r.district, number: r.number },
+      precinct: { id: r.precinctId, region: r.region, district: r.district, number: r.number },
       status: r.status,
       reportIds: r.reportIds,
       lines: differingLines(r, model),
