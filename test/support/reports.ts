@@ -77,6 +77,21 @@ function crc32(buf: Buffer): number {
   return ~c >>> 0;
 }
 
+/**
+ * The first boxes of an iPhone HEIC (ftyp brand "heic") around bytes no HEVC decoder accepts:
+ * enough for the type to be told by its magic bytes and refused when it cannot be decoded.
+ */
+export function fakeHeic(): Buffer {
+  const ftyp = Buffer.alloc(24);
+  ftyp.writeUInt32BE(24, 0);
+  ftyp.write('ftypheic', 4, 'latin1');
+  ftyp.write('mif1heic', 16, 'latin1');
+  const meta = Buffer.alloc(4096, 0x5a);
+  meta.writeUInt32BE(meta.length, 0);
+  meta.write('meta', 4, 'latin1');
+  return Buffer.concat([ftyp, meta]);
+}
+
 /** A JPEG with an HTML page in a comment segment right after the start marker. */
 export function polyglotJpeg(jpeg: Buffer): Buffer {
   const html = Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>', 'latin1');
@@ -112,7 +127,10 @@ export function postReport(ctx: TestContext, slug: string, user: TestUser, form:
     ...form.extra,
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) req = req.field(k, v);
-  for (const [i, p] of (form.photos ?? []).entries()) req = req.attach('photos', p.data, p.name ?? `IMG_${i}.jpg`);
+  for (const [i, p] of (form.photos ?? []).entries()) {
+    // As `filepath`, so that the name is sent as given (path parts included), not cut to its base.
+    req = req.attach('photos', p.data, { filepath: p.name ?? `IMG_${i}.jpg` });
+  }
   return req;
 }
 
