@@ -45,6 +45,26 @@ export async function protocolJpeg(
     .toBuffer();
 }
 
+/**
+ * A JPEG whose header is sound (it passes every upload check) but whose quantization tables are
+ * gone: the decoder fails on it every time, like a photo broken in a phone's storage.
+ */
+export async function poisonedJpeg(seed: number): Promise<Buffer> {
+  const jpeg = await protocolJpeg({ seed, width: 600, height: 800, gps: false });
+  const kept: Buffer[] = [jpeg.subarray(0, 2)];
+  for (let at = 2; at < jpeg.length;) {
+    const marker = jpeg[at + 1];
+    if (marker === 0xda) {
+      kept.push(jpeg.subarray(at));
+      break;
+    }
+    const end = at + 2 + jpeg.readUInt16BE(at + 2);
+    if (marker !== 0xdb) kept.push(jpeg.subarray(at, end));
+    at = end;
+  }
+  return Buffer.concat(kept);
+}
+
 /** A PNG header claiming 20000×20000 (400 MP) with a tiny body: a decompression bomb's shape. */
 export function bombPng(width = 20000, height = 20000): Buffer {
   const chunk = (type: string, data: Buffer) => {
