@@ -1,4 +1,8 @@
+import IORedis from 'ioredis';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { bearer, TestContext, TestUser } from './test-context';
 
@@ -170,4 +174,57 @@ export async function storedFiles(ctx: TestContext): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(ctx.env.STORAGE_DIR, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => `${e.parentPath ?? (e as { path?: string }).path}/${e.name}`);
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A throw-away redis-server of one test file: nothing persisted, so a restart loses every key. */
+export async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const client = new IORedis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  await eventually(
+    () =>
+      client.connect().then(
+        () => true,
+        () => undefined,
+      ),
+    10_000,
+  );
+  client.disconnect();
+  return child;
+}
+
+/** Kills a child process this test started (by its handle) and waits until it is gone. */
+export function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** The queue worker as its own process, run from the TypeScript sources with the test's environment. */
+export function spawnWorker(ctx: TestContext): ChildProcess {
+  const root = join(__dirname, '..', '..');
+  return spawn(process.execPath, ['-r', './test/support/swc-register.js', 'apps/worker/src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...ctx.env },
+    stdio: 'ignore',
+  });
 }
