@@ -39,7 +39,7 @@ async function expectProcessedOnce(ctx: TestContext, reportIds: string[], photos
   }
 }
 
-const statuses = async (ctx: TestContext, ids: string[]) =>
+const statuses = async (ctx: TestContext, ids: string[]): Promise<string[]> =>
   (await ctx.db.query(`SELECT status FROM reports WHERE id = ANY($1::uuid[])`, [ids])).map(
     (r: { status: string }) => r.status,
   );

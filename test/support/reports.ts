@@ -153,7 +153,9 @@ export function postReport(ctx: TestContext, slug: string, user: TestUser, form:
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) req = req.field(k, v);
   for (const [i, p] of (form.photos ?? []).entries()) {
     // As `filepath`, so that the name is sent as given (path parts included), not cut to its base.
-    req = req.attach('photos', p.data, { filepath: p.name ?? `IMG_${i}.jpg` });
+    // (form-data reads `filepath`; superagent's types name only filename and contentType.)
+    const options = { filepath: p.name ?? `IMG_${i}.jpg` } as { filename?: string };
+    req = req.attach('photos', p.data, options);
   }
   return req;
 }
