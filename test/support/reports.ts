@@ -1,7 +1,9 @@
 import IORedis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { bearer, TestContext, TestUser } from './test-context';
@@ -221,12 +223,85 @@ export function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
   });
 }
 
-/** The queue worker as its own process, run from the TypeScript sources with the test's environment. */
-export function spawnWorker(ctx: TestContext): ChildProcess {
+/** An entry point (the worker, the API) as its own process, from the TypeScript sources, with the test's environment. */
+export function spawnEntry(ctx: TestContext, entry: string, env: Record<string, string> = {}): ChildProcess {
   const root = join(__dirname, '..', '..');
-  return spawn(process.execPath, ['-r', './test/support/swc-register.js', 'apps/worker/src/main.ts'], {
+  return spawn(process.execPath, ['-r', './test/support/swc-register.js', entry], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...ctx.env },
+    env: { PATH: process.env.PATH ?? '', ...ctx.env, ...env },
     stdio: 'ignore',
   });
 }
+
+export const spawnWorker = (ctx: TestContext): ChildProcess => spawnEntry(ctx, 'apps/worker/src/main.ts');
+
+/** Resident memory of a process now, in MB (from /proc). */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** A JPEG of random noise, which compresses hardly at all: about one byte per pixel at quality 95. */
+export async function noiseJpeg(width: number, height: number): Promise<Buffer> {
+  const { randomBytes } = await import('node:crypto');
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
+}
+
+/** The same picture as other bytes (a comment segment with `n` after the start marker): a new file. */
+export function distinctJpeg(jpeg: Buffer, n: number): Buffer {
+  const text = Buffer.from(`copy ${n}`, 'latin1');
+  const com = Buffer.from([0xff, 0xfe, 0, 0]);
+  com.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
+}
+
+/** A report as multipart parts around one photo; the photo's buffer is shared, never copied. */
+export function multipartReport(
+  fields: Record<string, string>,
+  photo: Buffer,
+): { contentType: string; parts: Buffer[]; length: number } {
+  const boundary = `vc-${randomUUID()}`;
+  const head = Object.entries(fields)
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+    .join('');
+  const parts = [
+    Buffer.from(
+      `${head}--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="IMG_1.jpg"\r\n` +
+        'Content-Type: image/jpeg\r\n\r\n',
+    ),
+    photo,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ];
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    parts,
+    length: parts.reduce((n, p) => n + p.length, 0),
+  };
+}
+
+/** POSTs prepared multipart parts over plain HTTP; resolves with the status and body text. */
+export function sendMultipart(
+  url: string,
+  body: { contentType: string; parts: Buffer[]; length: number },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      agent: keepAlive,
+      headers: { ...headers, 'content-type': body.contentType, 'content-length': String(body.length) },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    for (const part of body.parts) req.write(part);
+    req.end();
+  });
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
