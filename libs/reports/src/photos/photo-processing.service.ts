@@ -89,8 +89,10 @@ export class PhotoProcessingService {
     sha256: string,
     d: Derivatives,
   ): Promise<string> {
-    await this.storage.writeDerivative(sha256, 'review', d.review);
-    await this.storage.writeDerivative(sha256, 'thumb', d.thumb);
+    await Promise.all([
+      this.storage.writeDerivative(sha256, 'review', d.review),
+      this.storage.writeDerivative(sha256, 'thumb', d.thumb),
+    ]);
     return this.dataSource.transaction(async (manager) => {
       await this.photos.lockSimilarity(manager, electionId);
       if (!(await this.photos.markProcessed(manager, photoId, d))) return 'photo settled by another job';
