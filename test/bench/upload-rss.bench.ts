@@ -3,12 +3,13 @@
  * against a bare busboy-to-disk server doing the same, both as their own processes, measured in
  * this run. Memory storage would need 50 × 25 MB = 1.25 GB; streaming keeps it flat.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  answering,
   distinctJpeg,
   eventually,
   freePort,
@@ -18,42 +19,13 @@ import {
   noiseJpeg,
   residentMb,
   sendMultipart,
+  spawnBareBusboy,
   spawnEntry,
 } from '../support/reports';
 import { TestContext } from '../support/test-context';
 import { reportBench } from './bench-report';
 
 const CLIENTS = 50;
-
-/** The baseline server's source: busboy straight to disk, answering 202 once the file is written. */
-const BARE_SERVER = `
-const busboy = require('busboy');
-const { createServer } = require('node:http');
-const { createWriteStream } = require('node:fs');
-const { join } = require('node:path');
-const { pipeline } = require('node:stream/promises');
-let n = 0;
-createServer((req, res) => {
-  if (req.method !== 'POST') return res.end('ok');
-  const parser = busboy({ headers: req.headers });
-  const writes = [];
-  parser.on('file', (_name, file) => writes.push(pipeline(file, createWriteStream(join(process.env.DIR, String(++n))))));
-  parser.on('close', () => Promise.all(writes).then(() => { res.writeHead(202); res.end('{}'); }));
-  req.pipe(parser);
-}).listen(Number(process.env.PORT), '127.0.0.1');
-`;
-
-/** Waits until something answers HTTP on the port. */
-async function answering(url: string): Promise<void> {
-  await eventually(
-    () =>
-      fetch(url).then(
-        () => true,
-        () => undefined,
-      ),
-    60_000,
-  );
-}
 
 /** Sends every body at once while sampling the process's resident memory; returns the peak. */
 async function peakDuring(
@@ -103,11 +75,7 @@ describe('upload memory benchmark', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'votecheck-bench-rss-'));
     const barePort = await freePort();
-    const bare = spawn(process.execPath, ['-e', BARE_SERVER], {
-      cwd: join(__dirname, '..', '..'),
-      env: { PATH: process.env.PATH ?? '', PORT: String(barePort), DIR: dir },
-      stdio: 'ignore',
-    });
+    const bare = spawnBareBusboy(barePort, dir, false);
     children.push(bare);
     const apiPort = await freePort();
     const api = spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(apiPort) });

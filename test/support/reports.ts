@@ -305,3 +305,46 @@ export function sendMultipart(
 }
 
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * The benchmarks' baseline server: busboy straight to disk, answering 202 once the file is
+ * written (with `durable`, once it is also flushed to disk, as a 202 of the API promises).
+ */
+const BARE_BUSBOY_SERVER = `
+const busboy = require('busboy');
+const { createServer } = require('node:http');
+const { createWriteStream } = require('node:fs');
+const { join } = require('node:path');
+const { pipeline } = require('node:stream/promises');
+const flush = process.env.DURABLE === 'true';
+let n = 0;
+createServer((req, res) => {
+  if (req.method !== 'POST') return res.end('ok');
+  const parser = busboy({ headers: req.headers });
+  const writes = [];
+  parser.on('file', (_name, file) =>
+    writes.push(pipeline(file, createWriteStream(join(process.env.DIR, String(++n)), { flush }))));
+  parser.on('close', () => Promise.all(writes).then(() => { res.writeHead(202); res.end('{}'); }));
+  req.pipe(parser);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+export function spawnBareBusboy(port: number, dir: string, durable: boolean): ChildProcess {
+  return spawn(process.execPath, ['-e', BARE_BUSBOY_SERVER], {
+    cwd: join(__dirname, '..', '..'),
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), DIR: dir, DURABLE: String(durable) },
+    stdio: 'ignore',
+  });
+}
+
+/** Waits until something answers HTTP at the URL. */
+export async function answering(url: string): Promise<void> {
+  await eventually(
+    () =>
+      fetch(url).then(
+        () => true,
+        () => undefined,
+      ),
+    60_000,
+  );
+}

@@ -116,8 +116,16 @@ export class PhotoProcessingService {
     const settled = await this.dataSource.transaction(async (manager) => {
       const result = await this.reports.settle(manager, reportId);
       if (!result) return false;
-      await this.audit.append(manager, { action: 'report.processed', reportId, data: result });
-      if (result.status === 'awaiting_review') {
+      const { status, processed, failed, observerId, precinctId, receivedAt, photos } = result;
+      // Written here, once, rather than in every upload's transaction: see ReportSubmissionService.
+      await this.audit.append(manager, {
+        action: 'report.received',
+        reportId,
+        actorId: observerId,
+        data: { precinctId, photos, receivedAt },
+      });
+      await this.audit.append(manager, { action: 'report.processed', reportId, data: { status, processed, failed } });
+      if (status === 'awaiting_review') {
         await this.outbox.add(manager, ...reviewJobsFor(reportId, this.config.reviewsRequired));
       }
       return true;

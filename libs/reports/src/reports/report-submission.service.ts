@@ -1,11 +1,10 @@
 import { AuthUser } from '@app/accounts';
-import { AuditService } from '@app/audit';
 import { ElectionsService, PrecinctsRepository } from '@app/elections';
 import { job, JobName, OutboxRelay, OutboxService } from '@app/queue';
 import { PhotoStorage, UploadedFile } from '@app/storage';
 import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { InspectedPhoto, PhotoInspector } from '../photos/photo-inspector';
 import { NewPhoto, PhotosRepository } from '../photos/photos.repository';
 import { SubmitResultDto } from './reports.dto';
@@ -16,9 +15,12 @@ export const photoJobId = (photoId: string): string => `photo-${photoId}`;
 
 /**
  * Accepts an observer's report: checks every field and file, then in ONE transaction writes
- * the report, its photos, the audit entry and the processing jobs (outbox). The photos are
- * moved to their content address inside that transaction, before the commit, so a committed
- * report always has its files. Temporary files are removed whatever happens.
+ * the report, its photos and their processing jobs (outbox). Its audit entry is written when
+ * the report is settled (see `PhotoProcessingService.settle`): the audit chain takes one lock
+ * for every entry, and holding it in every upload would queue all uploads behind it. The photos are
+ * linked to their content address before the commit, and checked under a lock inside the
+ * transaction, so a committed report always has its files. Temporary files are removed
+ * whatever happens.
  */
 @Injectable()
 export class ReportSubmissionService {
@@ -32,7 +34,6 @@ export class ReportSubmissionService {
     private readonly photos: PhotosRepository,
     private readonly inspector: PhotoInspector,
     private readonly storage: PhotoStorage,
-    private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly relay: OutboxRelay,
   ) {}
@@ -80,9 +81,14 @@ export class ReportSubmissionService {
       width: inspected[i].width,
       height: inspected[i].height,
     }));
-    const committed: string[] = [];
+    // Linked before the transaction, so that it holds no connection and no lock during file
+    // system work; re-checked inside it under the bytes lock (see `ensureOriginals`).
+    const linked: string[] = [];
     let reportId: string | undefined;
     try {
+      for (const file of files) {
+        if (await this.storage.linkOriginal(file.path, file.sha256)) linked.push(file.sha256);
+      }
       reportId = await this.dataSource.transaction(async (manager) => {
         const id = await this.reports.insertReceived(manager, {
           electionId: election.id,
@@ -93,31 +99,21 @@ export class ReportSubmissionService {
           comment: fields.comment,
         });
         if (!id) return undefined;
-        await this.photos.lockBytes(
-          manager,
-          newPhotos.map((p) => p.sha256),
-        );
-        for (const file of files) {
-          if (await this.storage.commitOriginal(file.path, file.sha256)) committed.push(file.sha256);
-        }
+        await this.ensureOriginals(manager, files, linked);
         const photoIds = await this.photos.insertPending(manager, id, newPhotos);
         await this.outbox.add(
           manager,
           ...photoIds.map((photoId) => job(JobName.ProcessPhoto, photoJobId(photoId), { photoId, reportId: id })),
         );
-        await this.audit.append(manager, {
-          action: 'report.received',
-          reportId: id,
-          actorId: observer.id,
-          data: { precinctId: precinct.id, photos: newPhotos.map((p) => p.sha256) },
-        });
         return id;
       });
     } catch (e) {
-      await this.forgetUnreferenced(committed);
+      await this.forgetUnreferenced(linked);
       throw e;
     }
     if (!reportId) {
+      // A concurrent twin won; anything this request linked is kept only if the twin uses it.
+      await this.forgetUnreferenced(linked);
       const twin = await this.reports.findByClientId(observer.id, fields.clientReportId);
       if (!twin) throw new Error('a concurrent report with the same clientReportId vanished');
       return { ...twin, created: false };
@@ -126,7 +122,23 @@ export class ReportSubmissionService {
     return { id: reportId, status: 'received', created: true };
   }
 
-  /** After a failed transaction, removes originals it stored that no committed photo uses. */
+  /**
+   * Under the bytes lock, until commit: every original is in place. Another request's cleanup
+   * (below, under the same lock) may have removed bytes this one found already linked; they are
+   * linked again from this request's temporary file, which is still there.
+   */
+  private async ensureOriginals(manager: EntityManager, files: UploadedFile[], linked: string[]): Promise<void> {
+    await this.photos.lockBytes(
+      manager,
+      files.map((f) => f.sha256),
+    );
+    for (const file of files) {
+      if (await this.storage.exists(this.storage.originalPath(file.sha256))) continue;
+      if (await this.storage.linkOriginal(file.path, file.sha256)) linked.push(file.sha256);
+    }
+  }
+
+  /** After a failed or lost transaction, removes originals it stored that no committed photo uses. */
   private async forgetUnreferenced(sha256s: string[]): Promise<void> {
     for (const sha of sha256s) {
       try {
