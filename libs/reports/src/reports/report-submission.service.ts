@@ -5,10 +5,10 @@ import { PhotoStorage, UploadedFile } from '@app/storage';
 import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { InspectedPhoto, PhotoInspector } from '../photos/photo-inspector';
+import { PhotoInspector } from '../photos/photo-inspector';
 import { NewPhoto, PhotosRepository } from '../photos/photos.repository';
 import { SubmitResultDto } from './reports.dto';
-import { ReportsRepository } from './reports.repository';
+import { NewReport, ReportsRepository } from './reports.repository';
 import { clientReportIdOf, parseSubmissionFields } from './submission-fields';
 
 export const photoJobId = (photoId: string): string => `photo-${photoId}`;
@@ -69,18 +69,40 @@ export class ReportSubmissionService {
         'id' in fields.precinct ? `id ${fields.precinct.id}` : `${fields.precinct.region} № ${fields.precinct.number}`;
       throw new UnprocessableEntityException(`No precinct ${named} in the election "${slug}"`);
     }
-    const inspected: InspectedPhoto[] = [];
-    for (const [i, file] of files.entries()) {
-      inspected.push(await this.inspector.inspect(file, `photos[${i}]`));
+    const photos = await this.inspectAll(files);
+    const report: NewReport = {
+      electionId: election.id,
+      precinctId: precinct.id,
+      observerId: observer.id,
+      clientReportId: fields.clientReportId,
+      values: fields.values,
+      comment: fields.comment,
+    };
+    const reportId = await this.store(report, files, photos);
+    if (!reportId) {
+      const twin = await this.reports.findByClientId(observer.id, fields.clientReportId);
+      if (!twin) throw new Error('a concurrent report with the same clientReportId vanished');
+      return { ...twin, created: false };
     }
-    const newPhotos: NewPhoto[] = files.map((f, i) => ({
-      position: i + 1,
-      sha256: f.sha256,
-      size: f.size,
-      mime: inspected[i].mime,
-      width: inspected[i].width,
-      height: inspected[i].height,
-    }));
+    this.relay.kick();
+    return { id: reportId, status: 'received', created: true };
+  }
+
+  /** Checks every file (in order, so the first bad one is named) and describes the photos. */
+  private async inspectAll(files: UploadedFile[]): Promise<NewPhoto[]> {
+    const photos: NewPhoto[] = [];
+    for (const [i, file] of files.entries()) {
+      const { mime, width, height } = await this.inspector.inspect(file, `photos[${i}]`);
+      photos.push({ position: i + 1, sha256: file.sha256, size: file.size, mime, width, height });
+    }
+    return photos;
+  }
+
+  /**
+   * Links the originals, then writes report, photos and jobs in one transaction. Returns the
+   * new report's id, or undefined when a concurrent twin with the same clientReportId won.
+   */
+  private async store(report: NewReport, files: UploadedFile[], photos: NewPhoto[]): Promise<string | undefined> {
     // Linked before the transaction, so that it holds no connection and no lock during file
     // system work; re-checked inside it under the bytes lock (see `ensureOriginals`).
     const linked: string[] = [];
@@ -90,36 +112,21 @@ export class ReportSubmissionService {
         if (await this.storage.linkOriginal(file.path, file.sha256)) linked.push(file.sha256);
       }
       reportId = await this.dataSource.transaction(async (manager) => {
-        const id = await this.reports.insertReceived(manager, {
-          electionId: election.id,
-          precinctId: precinct.id,
-          observerId: observer.id,
-          clientReportId: fields.clientReportId,
-          values: fields.values,
-          comment: fields.comment,
-        });
+        const id = await this.reports.insertReceived(manager, report);
         if (!id) return undefined;
         await this.ensureOriginals(manager, files, linked);
-        const photoIds = await this.photos.insertPending(manager, id, newPhotos);
+        const photoIds = await this.photos.insertPending(manager, id, photos);
         await this.outbox.add(
           manager,
           ...photoIds.map((photoId) => job(JobName.ProcessPhoto, photoJobId(photoId), { photoId, reportId: id })),
         );
         return id;
       });
-    } catch (e) {
-      await this.forgetUnreferenced(linked);
-      throw e;
+    } finally {
+      // After a failure, or when the twin won: originals this request linked that nothing uses.
+      if (!reportId) await this.forgetUnreferenced(linked);
     }
-    if (!reportId) {
-      // A concurrent twin won; anything this request linked is kept only if the twin uses it.
-      await this.forgetUnreferenced(linked);
-      const twin = await this.reports.findByClientId(observer.id, fields.clientReportId);
-      if (!twin) throw new Error('a concurrent report with the same clientReportId vanished');
-      return { ...twin, created: false };
-    }
-    this.relay.kick();
-    return { id: reportId, status: 'received', created: true };
+    return reportId;
   }
 
   /**
