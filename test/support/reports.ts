@@ -1,7 +1,7 @@
 import IORedis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -290,7 +290,8 @@ export function sendMultipart(
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, {
       method: 'POST',
-      agent: keepAlive,
+      // A connection per upload: a kept-alive one that the server closed while idle breaks the next write.
+      agent: false,
       headers: { ...headers, 'content-type': body.contentType, 'content-length': String(body.length) },
     });
     req.on('error', reject);
@@ -304,7 +305,6 @@ export function sendMultipart(
   });
 }
 
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * The benchmarks' baseline server: busboy straight to disk, answering 202 once the file is
