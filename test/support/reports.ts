@@ -305,7 +305,6 @@ export function sendMultipart(
   });
 }
 
-
 /**
  * The benchmarks' baseline server: busboy straight to disk, answering 202 once the file is
  * written (with `durable`, once it is also flushed to disk, as a 202 of the API promises).
