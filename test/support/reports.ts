@@ -1,4 +1,10 @@
+import IORedis from 'ioredis';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { bearer, TestContext, TestUser } from './test-context';
 
@@ -45,6 +51,26 @@ export async function protocolJpeg(
     .toBuffer();
 }
 
+/**
+ * A JPEG whose header is sound (it passes every upload check) but whose quantization tables are
+ * gone: the decoder fails on it every time, like a photo broken in a phone's storage.
+ */
+export async function poisonedJpeg(seed: number): Promise<Buffer> {
+  const jpeg = await protocolJpeg({ seed, width: 600, height: 800, gps: false });
+  const kept: Buffer[] = [jpeg.subarray(0, 2)];
+  for (let at = 2; at < jpeg.length;) {
+    const marker = jpeg[at + 1];
+    if (marker === 0xda) {
+      kept.push(jpeg.subarray(at));
+      break;
+    }
+    const end = at + 2 + jpeg.readUInt16BE(at + 2);
+    if (marker !== 0xdb) kept.push(jpeg.subarray(at, end));
+    at = end;
+  }
+  return Buffer.concat(kept);
+}
+
 /** A PNG header claiming 20000×20000 (400 MP) with a tiny body: a decompression bomb's shape. */
 export function bombPng(width = 20000, height = 20000): Buffer {
   const chunk = (type: string, data: Buffer) => {
@@ -75,6 +101,21 @@ function crc32(buf: Buffer): number {
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
   }
   return ~c >>> 0;
+}
+
+/**
+ * The first boxes of an iPhone HEIC (ftyp brand "heic") around bytes no HEVC decoder accepts:
+ * enough for the type to be told by its magic bytes and refused when it cannot be decoded.
+ */
+export function fakeHeic(): Buffer {
+  const ftyp = Buffer.alloc(24);
+  ftyp.writeUInt32BE(24, 0);
+  ftyp.write('ftypheic', 4, 'latin1');
+  ftyp.write('mif1heic', 16, 'latin1');
+  const meta = Buffer.alloc(4096, 0x5a);
+  meta.writeUInt32BE(meta.length, 0);
+  meta.write('meta', 4, 'latin1');
+  return Buffer.concat([ftyp, meta]);
 }
 
 /** A JPEG with an HTML page in a comment segment right after the start marker. */
@@ -112,7 +153,12 @@ export function postReport(ctx: TestContext, slug: string, user: TestUser, form:
     ...form.extra,
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) req = req.field(k, v);
-  for (const [i, p] of (form.photos ?? []).entries()) req = req.attach('photos', p.data, p.name ?? `IMG_${i}.jpg`);
+  for (const [i, p] of (form.photos ?? []).entries()) {
+    // As `filepath`, so that the name is sent as given (path parts included), not cut to its base.
+    // (form-data reads `filepath`; superagent's types name only filename and contentType.)
+    const options = { filepath: p.name ?? `IMG_${i}.jpg` } as { filename?: string };
+    req = req.attach('photos', p.data, options);
+  }
   return req;
 }
 
@@ -132,4 +178,172 @@ export async function storedFiles(ctx: TestContext): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(ctx.env.STORAGE_DIR, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => `${e.parentPath ?? (e as { path?: string }).path}/${e.name}`);
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A throw-away redis-server of one test file: nothing persisted, so a restart loses every key. */
+export async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const client = new IORedis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  await eventually(
+    () =>
+      client.connect().then(
+        () => true,
+        () => undefined,
+      ),
+    10_000,
+  );
+  client.disconnect();
+  return child;
+}
+
+/** Kills a child process this test started (by its handle) and waits until it is gone. */
+export function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** An entry point (the worker, the API) as its own process, from the TypeScript sources, with the test's environment. */
+export function spawnEntry(ctx: TestContext, entry: string, env: Record<string, string> = {}): ChildProcess {
+  const root = join(__dirname, '..', '..');
+  return spawn(process.execPath, ['-r', './test/support/swc-register.js', entry], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...ctx.env, ...env },
+    stdio: 'ignore',
+  });
+}
+
+export const spawnWorker = (ctx: TestContext): ChildProcess => spawnEntry(ctx, 'apps/worker/src/main.ts');
+
+/** Resident memory of a process now, in MB (from /proc). */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** A JPEG of random noise, which compresses hardly at all: about one byte per pixel at quality 95. */
+export async function noiseJpeg(width: number, height: number): Promise<Buffer> {
+  const { randomBytes } = await import('node:crypto');
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toBuffer();
+}
+
+/** The same picture as other bytes (a comment segment with `n` after the start marker): a new file. */
+export function distinctJpeg(jpeg: Buffer, n: number): Buffer {
+  const text = Buffer.from(`copy ${n}`, 'latin1');
+  const com = Buffer.from([0xff, 0xfe, 0, 0]);
+  com.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
+}
+
+/** A report as multipart parts around one photo; the photo's buffer is shared, never copied. */
+export function multipartReport(
+  fields: Record<string, string>,
+  photo: Buffer,
+): { contentType: string; parts: Buffer[]; length: number } {
+  const boundary = `vc-${randomUUID()}`;
+  const head = Object.entries(fields)
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+    .join('');
+  const parts = [
+    Buffer.from(
+      `${head}--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="IMG_1.jpg"\r\n` +
+        'Content-Type: image/jpeg\r\n\r\n',
+    ),
+    photo,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ];
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    parts,
+    length: parts.reduce((n, p) => n + p.length, 0),
+  };
+}
+
+/** POSTs prepared multipart parts over plain HTTP; resolves with the status and body text. */
+export function sendMultipart(
+  url: string,
+  body: { contentType: string; parts: Buffer[]; length: number },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      // A connection per upload: a kept-alive one that the server closed while idle breaks the next write.
+      agent: false,
+      headers: { ...headers, 'content-type': body.contentType, 'content-length': String(body.length) },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    for (const part of body.parts) req.write(part);
+    req.end();
+  });
+}
+
+/**
+ * The benchmarks' baseline server: busboy straight to disk, answering 202 once the file is
+ * written (with `durable`, once it is also flushed to disk, as a 202 of the API promises).
+ */
+const BARE_BUSBOY_SERVER = `
+const busboy = require('busboy');
+const { createServer } = require('node:http');
+const { createWriteStream } = require('node:fs');
+const { join } = require('node:path');
+const { pipeline } = require('node:stream/promises');
+const flush = process.env.DURABLE === 'true';
+let n = 0;
+createServer((req, res) => {
+  if (req.method !== 'POST') return res.end('ok');
+  const parser = busboy({ headers: req.headers });
+  const writes = [];
+  parser.on('file', (_name, file) =>
+    writes.push(pipeline(file, createWriteStream(join(process.env.DIR, String(++n)), { flush }))));
+  parser.on('close', () => Promise.all(writes).then(() => { res.writeHead(202); res.end('{}'); }));
+  req.pipe(parser);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+export function spawnBareBusboy(port: number, dir: string, durable: boolean): ChildProcess {
+  return spawn(process.execPath, ['-e', BARE_BUSBOY_SERVER], {
+    cwd: join(__dirname, '..', '..'),
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), DIR: dir, DURABLE: String(durable) },
+    stdio: 'ignore',
+  });
+}
+
+/** Waits until something answers HTTP at the URL. */
+export async function answering(url: string): Promise<void> {
+  await eventually(
+    () =>
+      fetch(url).then(
+        () => true,
+        () => undefined,
+      ),
+    60_000,
+  );
 }

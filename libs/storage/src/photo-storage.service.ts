@@ -48,23 +48,21 @@ export class PhotoStorage implements OnModuleInit {
   }
 
   /**
-   * Moves a fully written (and fsynced) temporary file to its content address. When the same
-   * bytes are there already, the temporary file is dropped instead. Returns whether it was new.
+   * Links a fully written (and flushed) temporary file to its content address and makes the
+   * link durable. link() fails if the target exists, so an existing original is never replaced;
+   * the temporary file stays (the caller removes it). Returns whether the original was new.
    */
-  async commitOriginal(tempFile: string, sha256: string): Promise<boolean> {
+  async linkOriginal(tempFile: string, sha256: string): Promise<boolean> {
     const target = this.originalPath(sha256);
     mkdirSync(join(target, '..'), { recursive: true });
     try {
-      // link() fails if the target exists, so an existing original is never replaced.
       await link(tempFile, target);
-      await syncDir(join(target, '..'));
-      return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       return false;
-    } finally {
-      await removeQuietly(tempFile);
     }
+    await syncDir(join(target, '..'));
+    return true;
   }
 
   /** Writes a derivative atomically (temporary file, then rename); rewriting it is harmless. */

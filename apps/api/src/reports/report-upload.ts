@@ -24,6 +24,8 @@ export function receivePhotos(
   }
   const upload = multer({
     storage: new HashingDiskStorage(storage),
+    // Keep the name as sent, so that one with path parts is refused rather than cut to its last part.
+    preservePath: true,
     limits: {
       ...FIELD_LIMITS,
       fileSize: config.uploadMaxFileBytes,

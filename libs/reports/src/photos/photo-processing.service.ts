@@ -89,8 +89,10 @@ export class PhotoProcessingService {
     sha256: string,
     d: Derivatives,
   ): Promise<string> {
-    await this.storage.writeDerivative(sha256, 'review', d.review);
-    await this.storage.writeDerivative(sha256, 'thumb', d.thumb);
+    await Promise.all([
+      this.storage.writeDerivative(sha256, 'review', d.review),
+      this.storage.writeDerivative(sha256, 'thumb', d.thumb),
+    ]);
     return this.dataSource.transaction(async (manager) => {
       await this.photos.lockSimilarity(manager, electionId);
       if (!(await this.photos.markProcessed(manager, photoId, d))) return 'photo settled by another job';
@@ -114,8 +116,16 @@ export class PhotoProcessingService {
     const settled = await this.dataSource.transaction(async (manager) => {
       const result = await this.reports.settle(manager, reportId);
       if (!result) return false;
-      await this.audit.append(manager, { action: 'report.processed', reportId, data: result });
-      if (result.status === 'awaiting_review') {
+      const { status, processed, failed, observerId, precinctId, receivedAt, photos } = result;
+      // Written here, once, rather than in every upload's transaction: see ReportSubmissionService.
+      await this.audit.append(manager, {
+        action: 'report.received',
+        reportId,
+        actorId: observerId,
+        data: { precinctId, photos, receivedAt },
+      });
+      await this.audit.append(manager, { action: 'report.processed', reportId, data: { status, processed, failed } });
+      if (status === 'awaiting_review') {
         await this.outbox.add(manager, ...reviewJobsFor(reportId, this.config.reviewsRequired));
       }
       return true;

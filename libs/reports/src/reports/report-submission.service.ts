@@ -1,24 +1,26 @@
 import { AuthUser } from '@app/accounts';
-import { AuditService } from '@app/audit';
 import { ElectionsService, PrecinctsRepository } from '@app/elections';
 import { job, JobName, OutboxRelay, OutboxService } from '@app/queue';
 import { PhotoStorage, UploadedFile } from '@app/storage';
 import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { InspectedPhoto, PhotoInspector } from '../photos/photo-inspector';
+import { DataSource, EntityManager } from 'typeorm';
+import { PhotoInspector } from '../photos/photo-inspector';
 import { NewPhoto, PhotosRepository } from '../photos/photos.repository';
 import { SubmitResultDto } from './reports.dto';
-import { ReportsRepository } from './reports.repository';
+import { NewReport, ReportsRepository } from './reports.repository';
 import { clientReportIdOf, parseSubmissionFields } from './submission-fields';
 
 export const photoJobId = (photoId: string): string => `photo-${photoId}`;
 
 /**
  * Accepts an observer's report: checks every field and file, then in ONE transaction writes
- * the report, its photos, the audit entry and the processing jobs (outbox). The photos are
- * moved to their content address inside that transaction, before the commit, so a committed
- * report always has its files. Temporary files are removed whatever happens.
+ * the report, its photos and their processing jobs (outbox). Its audit entry is written when
+ * the report is settled (see `PhotoProcessingService.settle`): the audit chain takes one lock
+ * for every entry, and holding it in every upload would queue all uploads behind it. The photos are
+ * linked to their content address before the commit, and checked under a lock inside the
+ * transaction, so a committed report always has its files. Temporary files are removed
+ * whatever happens.
  */
 @Injectable()
 export class ReportSubmissionService {
@@ -32,7 +34,6 @@ export class ReportSubmissionService {
     private readonly photos: PhotosRepository,
     private readonly inspector: PhotoInspector,
     private readonly storage: PhotoStorage,
-    private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly relay: OutboxRelay,
   ) {}
@@ -68,55 +69,16 @@ export class ReportSubmissionService {
         'id' in fields.precinct ? `id ${fields.precinct.id}` : `${fields.precinct.region} № ${fields.precinct.number}`;
       throw new UnprocessableEntityException(`No precinct ${named} in the election "${slug}"`);
     }
-    const inspected: InspectedPhoto[] = [];
-    for (const [i, file] of files.entries()) {
-      inspected.push(await this.inspector.inspect(file, `photos[${i}]`));
-    }
-    const newPhotos: NewPhoto[] = files.map((f, i) => ({
-      position: i + 1,
-      sha256: f.sha256,
-      size: f.size,
-      mime: inspected[i].mime,
-      width: inspected[i].width,
-      height: inspected[i].height,
-    }));
-    const committed: string[] = [];
-    let reportId: string | undefined;
-    try {
-      reportId = await this.dataSource.transaction(async (manager) => {
-        const id = await this.reports.insertReceived(manager, {
-          electionId: election.id,
-          precinctId: precinct.id,
-          observerId: observer.id,
-          clientReportId: fields.clientReportId,
-          values: fields.values,
-          comment: fields.comment,
-        });
-        if (!id) return undefined;
-        await this.photos.lockBytes(
-          manager,
-          newPhotos.map((p) => p.sha256),
-        );
-        for (const file of files) {
-          if (await this.storage.commitOriginal(file.path, file.sha256)) committed.push(file.sha256);
-        }
-        const photoIds = await this.photos.insertPending(manager, id, newPhotos);
-        await this.outbox.add(
-          manager,
-          ...photoIds.map((photoId) => job(JobName.ProcessPhoto, photoJobId(photoId), { photoId, reportId: id })),
-        );
-        await this.audit.append(manager, {
-          action: 'report.received',
-          reportId: id,
-          actorId: observer.id,
-          data: { precinctId: precinct.id, photos: newPhotos.map((p) => p.sha256) },
-        });
-        return id;
-      });
-    } catch (e) {
-      await this.forgetUnreferenced(committed);
-      throw e;
-    }
+    const photos = await this.inspectAll(files);
+    const report: NewReport = {
+      electionId: election.id,
+      precinctId: precinct.id,
+      observerId: observer.id,
+      clientReportId: fields.clientReportId,
+      values: fields.values,
+      comment: fields.comment,
+    };
+    const reportId = await this.store(report, files, photos);
     if (!reportId) {
       const twin = await this.reports.findByClientId(observer.id, fields.clientReportId);
       if (!twin) throw new Error('a concurrent report with the same clientReportId vanished');
@@ -126,7 +88,64 @@ export class ReportSubmissionService {
     return { id: reportId, status: 'received', created: true };
   }
 
-  /** After a failed transaction, removes originals it stored that no committed photo uses. */
+  /** Checks every file (in order, so the first bad one is named) and describes the photos. */
+  private async inspectAll(files: UploadedFile[]): Promise<NewPhoto[]> {
+    const photos: NewPhoto[] = [];
+    for (const [i, file] of files.entries()) {
+      const { mime, width, height } = await this.inspector.inspect(file, `photos[${i}]`);
+      photos.push({ position: i + 1, sha256: file.sha256, size: file.size, mime, width, height });
+    }
+    return photos;
+  }
+
+  /**
+   * Links the originals, then writes report, photos and jobs in one transaction. Returns the
+   * new report's id, or undefined when a concurrent twin with the same clientReportId won.
+   */
+  private async store(report: NewReport, files: UploadedFile[], photos: NewPhoto[]): Promise<string | undefined> {
+    // Linked before the transaction, so that it holds no connection and no lock during file
+    // system work; re-checked inside it under the bytes lock (see `ensureOriginals`).
+    const linked: string[] = [];
+    let reportId: string | undefined;
+    try {
+      for (const file of files) {
+        if (await this.storage.linkOriginal(file.path, file.sha256)) linked.push(file.sha256);
+      }
+      reportId = await this.dataSource.transaction(async (manager) => {
+        const id = await this.reports.insertReceived(manager, report);
+        if (!id) return undefined;
+        await this.ensureOriginals(manager, files, linked);
+        const photoIds = await this.photos.insertPending(manager, id, photos);
+        await this.outbox.add(
+          manager,
+          ...photoIds.map((photoId) => job(JobName.ProcessPhoto, photoJobId(photoId), { photoId, reportId: id })),
+        );
+        return id;
+      });
+    } finally {
+      // After a failure, or when the twin won: originals this request linked that nothing uses.
+      if (!reportId) await this.forgetUnreferenced(linked);
+    }
+    return reportId;
+  }
+
+  /**
+   * Under the bytes lock, until commit: every original is in place. Another request's cleanup
+   * (below, under the same lock) may have removed bytes this one found already linked; they are
+   * linked again from this request's temporary file, which is still there.
+   */
+  private async ensureOriginals(manager: EntityManager, files: UploadedFile[], linked: string[]): Promise<void> {
+    await this.photos.lockBytes(
+      manager,
+      files.map((f) => f.sha256),
+    );
+    for (const file of files) {
+      if (await this.storage.exists(this.storage.originalPath(file.sha256))) continue;
+      if (await this.storage.linkOriginal(file.path, file.sha256)) linked.push(file.sha256);
+    }
+  }
+
+  /** After a failed or lost transaction, removes originals it stored that no committed photo uses. */
   private async forgetUnreferenced(sha256s: string[]): Promise<void> {
     for (const sha of sha256s) {
       try {

@@ -16,6 +16,18 @@ export interface ReportRow {
   precinct: { id: number; region: string; district: string | null; territory: string | null; number: string };
 }
 
+/** A report just moved out of processing, with what its audit entries record. */
+export interface SettledReport {
+  status: ReportStatus;
+  processed: number;
+  failed: number;
+  observerId: string;
+  precinctId: number;
+  receivedAt: Date;
+  /** SHA-256 of each photo, in upload order. */
+  photos: string[];
+}
+
 export interface NewReport {
   electionId: string;
   precinctId: number;
@@ -92,11 +104,8 @@ export class ReportsRepository {
    * condition is re-checked on the locked row, so of two concurrent callers one wins. With at
    * least one processed photo it awaits review; with none it is rejected (nothing to read).
    */
-  async settle(
-    manager: EntityManager,
-    reportId: string,
-  ): Promise<{ status: ReportStatus; processed: number; failed: number } | undefined> {
-    const [row] = returned<{ status: ReportStatus; processed: number; failed: number }>(
+  async settle(manager: EntityManager, reportId: string): Promise<SettledReport | undefined> {
+    const [row] = returned<SettledReport>(
       await manager.query(
         `WITH counts AS (
          SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed,
@@ -107,7 +116,9 @@ export class ReportsRepository {
           SET status = CASE WHEN c.processed > 0 THEN 'awaiting_review' ELSE 'rejected' END, updated_at = now()
          FROM counts c
         WHERE r.id = $1 AND r.status IN ('received', 'processing') AND c.pending = 0
-       RETURNING r.status, c.processed, c.failed`,
+       RETURNING r.status, c.processed, c.failed, r.observer_id AS "observerId", r.precinct_id AS "precinctId",
+                 r.created_at AS "receivedAt",
+                 ARRAY(SELECT p.sha256 FROM photos p WHERE p.report_id = r.id ORDER BY p.position) AS photos`,
         [reportId],
       ),
     );

@@ -203,23 +203,16 @@ describe('observer reports: happy path and idempotency', () => {
         postReport(ctx, election.slug, observer, { ...form(), clientReportId: concurrentId }),
       ),
     );
-    expect(answers.map((a) => a.status).sort()).toEqual(
-      [200, ...Array(19).fill(200)]
-        .map((s, i) => (i === 0 ? 200 : s))
-        .sort()
-        .map((s, i) => (i === 19 ? 202 : s)),
-    );
+    expect(answers.map((a) => a.status).sort()).toEqual([...Array(19).fill(200), 202]);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const rows = await ctx.db.query(`SELECT id FROM reports WHERE client_report_id = $1`, [concurrentId]);
     expect(rows).toHaveLength(1);
     const photos = await ctx.db.query(`SELECT id FROM photos WHERE report_id = $1`, [rows[0].id]);
     expect(photos).toHaveLength(1);
     // The same bytes are stored once, however many reports carry them.
-    const originals = (await storedFiles(ctx)).filter(
-      (f) => f.includes('/originals/') && f.endsWith(photos.length ? first.body.id.slice(0, 0) : ''),
-    );
     const sha = (await ctx.db.query(`SELECT sha256 FROM photos WHERE report_id = $1`, [rows[0].id]))[0].sha256;
-    expect(originals.filter((f) => f.endsWith(sha))).toHaveLength(1);
+    const originals = (await storedFiles(ctx)).filter((f) => f.includes('/originals/') && f.endsWith(sha));
+    expect(originals).toHaveLength(1);
     // Another observer may use the same clientReportId: it is scoped to the observer.
     const other = await ctx.newUser('observer');
     await postReport(ctx, election.slug, other, { ...form(), clientReportId: concurrentId }).expect(202);
