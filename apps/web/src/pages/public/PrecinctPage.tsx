@@ -63,6 +63,12 @@ export function PrecinctPage({ slug, id }: { slug: string; id: string }) {
               <div class="table-wrap">
                 <table class="precinct-lines">
                   <caption>{t('results.linesCaption')}</caption>
+                  <colgroup>
+                    <col class="label" />
+                    <col class="value" />
+                    <col class="value" />
+                    <col class="delta" />
+                  </colgroup>
                   <thead>
                     <tr>
                       <th scope="col">{t('results.line')}</th>
