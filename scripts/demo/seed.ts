@@ -88,7 +88,10 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
   await createAccounts(databaseUrl);
   const tokens = new Map<string, string>();
   for (const a of ACCOUNTS) {
-    const res = await api.call<{ accessToken: string }>('POST', '/api/auth/login', { email: a.email, password: DEMO_PASSWORD });
+    const res = await api.call<{ accessToken: string }>('POST', '/api/auth/login', {
+      email: a.email,
+      password: DEMO_PASSWORD,
+    });
     tokens.set(a.email, res.body.accessToken);
   }
   const token = (email: string) => api.as(tokens.get(email)!);
@@ -101,7 +104,11 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
     templatePreset: 'ru-duma-2021-federal',
   });
   const template = election.body.template;
-  await coordinator.call('POST', `/api/elections/${DEMO_SLUG}/precincts`, fileForm(readFileSync(MOSCOW_FILE), 'moscow.csv.gz'));
+  await coordinator.call(
+    'POST',
+    `/api/elections/${DEMO_SLUG}/precincts`,
+    fileForm(readFileSync(MOSCOW_FILE), 'moscow.csv.gz'),
+  );
   log('  precincts: 3,660 Moscow precincts');
   await importOfficial(coordinator, readFileSync(MOSCOW_FILE), 'moscow.csv.gz');
   log('  official results: version 1 imported');
@@ -112,12 +119,17 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
     const official = await officialValues(databaseUrl, template, report.number);
     const shift = Math.round(official.values['17'] * (report.share ?? 0));
     const values = report.scenario === 'falsified' ? unfalsify(official.values, shift) : official.values;
-    const photo = await renderProtocolPhoto(template, values, official.precinct, { rotate: report.scenario === 'match' ? -1.2 : 1.6 });
+    const photo = await renderProtocolPhoto(template, values, official.precinct, {
+      rotate: report.scenario === 'match' ? -1.2 : 1.6,
+    });
     const form = new FormData();
     form.set('region', official.precinct.region);
     form.set('number', report.number);
     form.set('clientReportId', randomUUID());
-    form.set('comment', report.scenario === 'falsified' ? 'Копия протокола получена после подсчёта, подписана всеми членами УИК.' : '');
+    form.set(
+      'comment',
+      report.scenario === 'falsified' ? 'Копия протокола получена после подсчёта, подписана всеми членами УИК.' : '',
+    );
     form.append('photos', new Blob([photo], { type: 'image/jpeg' }), 'protocol.jpg');
     const res = await observer.call<{ id: string }>('POST', `/api/elections/${DEMO_SLUG}/reports`, form);
     planned.set(res.body.id, { scenario: report.scenario, values });
@@ -138,7 +150,11 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
 }
 
 /** Each moderator works through the queue; the "awaiting" report is left for the visitor. */
-async function transcribe(moderator: Api, planned: Map<string, { scenario: Scenario; values: ProtocolValues }>, pass: 'first' | 'second'): Promise<void> {
+async function transcribe(
+  moderator: Api,
+  planned: Map<string, { scenario: Scenario; values: ProtocolValues }>,
+  pass: 'first' | 'second',
+): Promise<void> {
   const left: string[] = [];
   for (;;) {
     const claim = await moderator.call<{ taskId: string; reportId: string }>('POST', '/api/review/claim');
@@ -209,7 +225,11 @@ async function createAccounts(databaseUrl: string): Promise<void> {
 
 /** Uploads an official-results file and waits until the worker has imported it. */
 async function importOfficial(coordinator: Api, file: Buffer, name: string): Promise<void> {
-  const { body } = await coordinator.call<{ importId: string }>('POST', `/api/elections/${DEMO_SLUG}/official-results`, fileForm(file, name));
+  const { body } = await coordinator.call<{ importId: string }>(
+    'POST',
+    `/api/elections/${DEMO_SLUG}/official-results`,
+    fileForm(file, name),
+  );
   await waitUntil(async () => {
     const { body: status } = await coordinator.call<{ status: string }>('GET', `/api/imports/${body.importId}`);
     if (status.status === 'failed') throw new Error(`demo data: the import of ${name} failed`);

@@ -39,7 +39,12 @@ describe('web UI: review, arbitration, official import and the public list (Chro
     const election = await ctx.newElection(admin);
     slug = election.slug;
     template = election.template as unknown as ProtocolTemplate;
-    await ctx.http().post(`/api/elections/${slug}/precincts`).set(...bearer(admin)).attach('file', MOSCOW_CSV).expect(201);
+    await ctx
+      .http()
+      .post(`/api/elections/${slug}/precincts`)
+      .set(...bearer(admin))
+      .attach('file', MOSCOW_CSV)
+      .expect(201);
 
     const official = Object.fromEntries(moscowValues(PRECINCT).map((v, i) => [String(template.lines[i].n), v]));
     counted = unfalsify(official, SHIFT);
@@ -70,7 +75,10 @@ describe('web UI: review, arbitration, official import and the public list (Chro
   /** Waits for the task screen: the protocol photo loaded and the lock countdown running. */
   async function waitForTask(page: Page): Promise<void> {
     await page.locator('#line-1').waitFor();
-    await page.getByRole('timer').getByText(/Reserved for you/).waitFor();
+    await page
+      .getByRole('timer')
+      .getByText(/Reserved for you/)
+      .waitFor();
     await page.waitForFunction(`Array.from(document.images).some((i) => i.complete && i.naturalWidth > 0)`);
   }
 
@@ -86,7 +94,8 @@ describe('web UI: review, arbitration, official import and the public list (Chro
     await checkScreen(page, 'moderator-task');
     // While the moderator is busy (keys pressed), the page extends the lock before it runs out.
     const lockExpiry = async () =>
-      (await ctx.db.query(`SELECT max(lock_expires_at) AS t FROM review_tasks WHERE report_id = $1`, [reportId]))[0].t as Date;
+      (await ctx.db.query(`SELECT max(lock_expires_at) AS t FROM review_tasks WHERE report_id = $1`, [reportId]))[0]
+        .t as Date;
     const firstExpiry = await lockExpiry();
     await eventually(async () => {
       await page.keyboard.press('Shift');
@@ -149,7 +158,10 @@ describe('web UI: review, arbitration, official import and the public list (Chro
     await page.goto(`${ctx.url}/admin/imports`);
     await page.locator('#imports-election').selectOption(slug);
     await page.locator('#official-file').setInputFiles(MOSCOW_CSV);
-    await page.locator('form', { has: page.locator('#official-file') }).getByRole('button', { name: 'Upload' }).click();
+    await page
+      .locator('form', { has: page.locator('#official-file') })
+      .getByRole('button', { name: 'Upload' })
+      .click();
     await page.locator('[data-import-id]').getByText('Import finished.').waitFor({ timeout: 120_000 });
     await checkScreen(page, 'coordinator-official-import');
     expect(consoleErrors).toEqual([]);

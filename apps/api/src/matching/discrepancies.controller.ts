@@ -55,7 +55,9 @@ export class DiscrepanciesController {
   }
 
   @Get('precincts/:id/discrepancy')
-  @ApiOperation({ summary: 'One precinct with a reviewed report: every line, official against observed, and its photos' })
+  @ApiOperation({
+    summary: 'One precinct with a reviewed report: every line, official against observed, and its photos',
+  })
   @ApiOkResponse({ type: PrecinctDiscrepancyDto })
   precinct(@Param('slug') slug: string, @Param('id') id: string): Promise<PrecinctDiscrepancyDto> {
     return this.precincts.get(slug, id);

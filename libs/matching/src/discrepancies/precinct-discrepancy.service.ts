@@ -24,7 +24,13 @@ export class PrecinctDiscrepancyService {
     const row = id === undefined ? undefined : await this.precincts.find(election.id, id);
     if (!row) throw new NotFoundException('no reviewed report for this precinct');
     return {
-      precinct: { id: row.precinctId, region: row.region, district: row.district, territory: row.territory, number: row.number },
+      precinct: {
+        id: row.precinctId,
+        region: row.region,
+        district: row.district,
+        territory: row.territory,
+        number: row.number,
+      },
       status: row.status,
       reportIds: row.reportIds,
       lines: everyLine(row, this.elections.templateOf(election)),
@@ -41,7 +47,7 @@ function everyLine(r: StoredMatch, model: ProtocolTemplateModel): PrecinctDiscre
     const official = r.official?.[i] ?? null;
     const reports = r.status === 'conflicting_reports' ? (r.byReport ?? []).map((v) => v[i]) : undefined;
     const agreed = reports === undefined || new Set(reports).size === 1;
-    const observed = reports ? (agreed ? reports[0] ?? null : null) : (r.observed?.[i] ?? null);
+    const observed = reports ? (agreed ? (reports[0] ?? null) : null) : (r.observed?.[i] ?? null);
     return {
       n: line.n,
       key: line.key,
