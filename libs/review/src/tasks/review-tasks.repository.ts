@@ -18,6 +18,15 @@ export interface NewTask {
   lockMs: number;
 }
 
+export interface ClaimState {
+  /** A transcription for this very job is in already. */
+  jobDone: boolean;
+  /** Someone holds a claim on this job (its lock may have run out). */
+  jobClaimed: boolean;
+  holdsOrGave: boolean;
+  touched: boolean;
+}
+
 export interface NewTranscription {
   taskId: string;
   reportId: string;
@@ -56,9 +65,20 @@ export class ReviewTasksRepository {
     );
   }
 
-  async isJobDone(m: EntityManager, jobId: string): Promise<boolean> {
-    const rows = await m.query(`SELECT 1 FROM review_tasks WHERE job_id = $1 AND state = 'submitted'`, [jobId]);
-    return rows.length > 0;
+  /**
+   * Everything a claim must know about a job and the claiming moderator, in one read of the
+   * report's tasks. Read under the report's lock, so no claim of this report can appear meanwhile.
+   */
+  async claimState(m: EntityManager, reportId: string, jobId: string, moderatorId: string): Promise<ClaimState> {
+    const [row] = await m.query(
+      `SELECT coalesce(bool_or(job_id = $2 AND state = 'submitted'), false) AS "jobDone",
+              coalesce(bool_or(job_id = $2 AND state = 'claimed'), false) AS "jobClaimed",
+              coalesce(bool_or(moderator_id = $3 AND state IN ('claimed', 'submitted')), false) AS "holdsOrGave",
+              coalesce(bool_or(moderator_id = $3), false) AS touched
+         FROM review_tasks WHERE report_id = $1`,
+      [reportId, jobId, moderatorId],
+    );
+    return row;
   }
 
   /** The live claim on a job, if any (lapsed or not). */
@@ -70,25 +90,19 @@ export class ReviewTasksRepository {
     return row;
   }
 
-  /** What this moderator has done with the report: held or gave a transcription, or touched it at all. */
-  async involvement(
-    m: EntityManager,
-    reportId: string,
-    moderatorId: string,
-  ): Promise<{ holdsOrGave: boolean; touched: boolean }> {
-    const [row] = await m.query(
-      `SELECT coalesce(bool_or(state IN ('claimed', 'submitted')), false) AS "holdsOrGave", count(*) > 0 AS touched
-         FROM review_tasks WHERE report_id = $1 AND moderator_id = $2`,
-      [reportId, moderatorId],
-    );
-    return row;
-  }
-
+  /**
+   * Records a claim and, for the first claim of a report, marks it in review: one statement, as
+   * claims are on every moderator's critical path.
+   */
   async insertTask(m: EntityManager, t: NewTask): Promise<ReviewTaskRow> {
     const [row] = await m.query(
-      `INSERT INTO review_tasks (report_id, kind, round, job_id, lock_token, moderator_id, state, lock_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now() + $7 * interval '1 millisecond')
-       RETURNING ${TASK_COLUMNS}`,
+      `WITH t AS (
+         INSERT INTO review_tasks (report_id, kind, round, job_id, lock_token, moderator_id, state, lock_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now() + $7 * interval '1 millisecond')
+         RETURNING *),
+       r AS (
+         UPDATE reports SET status = 'in_review', updated_at = now() WHERE id = $1 AND status = 'awaiting_review')
+       SELECT ${TASK_COLUMNS} FROM t`,
       [t.reportId, t.kind, t.round, t.jobId, t.lockToken, t.moderatorId, t.lockMs],
     );
     return row;
@@ -134,11 +148,14 @@ export class ReviewTasksRepository {
     );
   }
 
+  /** Stores a submitted transcription and closes its task, in one statement. */
   async insertTranscription(m: EntityManager, t: NewTranscription): Promise<void> {
     await m.query(
-      `INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations, warnings,
-                                   reject_reason, reject_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `WITH tr AS (
+         INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations,
+                                     warnings, reject_reason, reject_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+       UPDATE review_tasks SET state = 'submitted', finished_at = now() WHERE id = $1`,
       [
         t.taskId,
         t.reportId,

@@ -147,14 +147,15 @@ export class ReviewService {
   }
 
   private async auditExpired(m: EntityManager, rows: ReviewTaskRow[]): Promise<void> {
-    for (const t of rows) {
-      await this.audit.append(m, {
-        action: 'task.expired',
+    await this.audit.appendAll(
+      m,
+      rows.map((t) => ({
+        action: 'task.expired' as const,
         reportId: t.reportId,
         actorId: null,
         data: { taskId: t.id, kind: t.kind, round: t.round, moderatorId: t.moderatorId },
-      });
-    }
+      })),
+    );
   }
 
   private async claimFrom(
@@ -199,18 +200,21 @@ export class ReviewService {
       return await this.dataSource.transaction(async (m): Promise<Attempt> => {
         const report = await this.tasks.lockReport(m, reportId);
         if (!report || !OPEN_STATUSES[kind].includes(report.status)) return 'discard';
-        if (await this.tasks.isJobDone(m, job.id!)) return 'discard';
-        const lapsed = await this.tasks.expireLapsed(m, SWEEP_BATCH, job.id);
-        await this.auditExpired(m, lapsed);
-        // Someone still holds this job (Redis lost their lock): theirs wins, this copy goes.
-        if (await this.tasks.liveClaim(m, job.id!)) return 'discard';
-        const involvement = await this.tasks.involvement(m, reportId, user.id);
+        let state = await this.tasks.claimState(m, reportId, job.id!, user.id);
+        if (state.jobDone) return 'discard';
+        if (state.jobClaimed) {
+          const lapsed = await this.tasks.expireLapsed(m, SWEEP_BATCH, job.id);
+          await this.auditExpired(m, lapsed);
+          // Someone still holds this job (Redis lost their lock): theirs wins, this copy goes.
+          if (await this.tasks.liveClaim(m, job.id!)) return 'discard';
+          if (lapsed.length > 0) state = await this.tasks.claimState(m, reportId, job.id!, user.id);
+        }
         const eligible =
           kind === 'transcribe'
-            ? !involvement.holdsOrGave
+            ? !state.holdsOrGave
             : roleAtLeast(user.role, 'coordinator')
-              ? !involvement.holdsOrGave
-              : !involvement.touched;
+              ? !state.holdsOrGave
+              : !state.touched;
         if (!eligible) return 'skip';
         const task = await this.tasks.insertTask(m, {
           reportId,
@@ -221,7 +225,6 @@ export class ReviewService {
           moderatorId: user.id,
           lockMs: this.queues.lockMs,
         });
-        if (report.status === 'awaiting_review') await this.tasks.setReportStatus(m, reportId, 'in_review');
         await this.audit.append(m, {
           action: 'task.claimed',
           reportId,

@@ -1,5 +1,5 @@
 import { AuthUser } from '@app/accounts';
-import { AuditService } from '@app/audit';
+import { AuditEntryInput, AuditService } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ProtocolTemplateModel, RatioViolation, ReportStatus } from '@app/domain';
 import { job, JobName, matchJobFor, OutboxRelay, OutboxService } from '@app/queue';
@@ -30,8 +30,6 @@ export class RatioViolationsException extends UnprocessableEntityException {
     );
   }
 }
-
-type AuditEntryInput = Parameters<AuditService['append']>[1];
 
 interface Entry {
   values: number[] | null;
@@ -81,8 +79,7 @@ export class SubmissionService {
         rejectReason: dto.reject?.reason ?? null,
         rejectText: dto.reject?.text ?? null,
       });
-      await this.tasks.finishTask(m, task.id, 'submitted');
-      // Audit entries go last: the chain head stays locked until commit, so it is held briefly.
+      // Audit entries go last: the report's chain head stays locked until commit.
       const entries: AuditEntryInput[] = [];
       entries.push({
         action: dto.reject ? 'task.rejected' : 'task.submitted',
@@ -98,7 +95,7 @@ export class SubmissionService {
         },
       });
       const { status, queued } = await this.advance(m, report, task, user, entry, entries);
-      for (const e of entries) await this.audit.append(m, e);
+      await this.audit.appendAll(m, entries);
       return { task, status, entry, queued };
     });
     await this.queues.complete(task.kind, task.jobId, task.lockToken);
