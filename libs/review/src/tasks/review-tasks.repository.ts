@@ -4,9 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LockedReport, ReviewKind, ReviewTaskRow, TranscriptionRow } from './review-task';
 
-const TASK_COLUMNS = `id, report_id AS "reportId", kind, round, job_id AS "jobId", lock_token AS "lockToken",
-  moderator_id AS "moderatorId", state, claimed_at AS "claimedAt", lock_expires_at AS "lockExpiresAt",
-  lock_expires_at <= now() AS lapsed`;
+/** The columns of a ReviewTaskRow, of the table or of `alias`. */
+const taskColumns = (alias?: string) => {
+  const t = alias ? `${alias}.` : '';
+  return `${t}id, ${t}report_id AS "reportId", ${t}kind, ${t}round, ${t}job_id AS "jobId",
+    ${t}lock_token AS "lockToken", ${t}moderator_id AS "moderatorId", ${t}state, ${t}claimed_at AS "claimedAt",
+    ${t}lock_expires_at AS "lockExpiresAt", ${t}lock_expires_at <= now() AS lapsed`;
+};
+const TASK_COLUMNS = taskColumns();
 
 export interface NewTask {
   reportId: string;
@@ -16,6 +21,12 @@ export interface NewTask {
   lockToken: string;
   moderatorId: string;
   lockMs: number;
+}
+
+export interface PhotoRow {
+  id: string;
+  width: number | null;
+  height: number | null;
 }
 
 export interface ClaimState {
@@ -44,14 +55,43 @@ export interface NewTranscription {
 export class ReviewTasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Locks the report for the transaction: claims and submits of one report are serialized. */
-  async lockReport(m: EntityManager, reportId: string): Promise<LockedReport | undefined> {
+  /**
+   * Locks the report for the transaction (claims and submits of one report are serialized) and
+   * reads the processed photos a claim shows, in the same round trip.
+   */
+  async lockReportForClaim(
+    m: EntityManager,
+    reportId: string,
+  ): Promise<(LockedReport & { photos: PhotoRow[] }) | undefined> {
     const [row] = await m.query(
-      `SELECT id, election_id AS "electionId", precinct_id AS "precinctId", status
-         FROM reports WHERE id = $1 FOR UPDATE`,
+      `SELECT r.id, r.election_id AS "electionId", r.precinct_id AS "precinctId", r.status,
+              (SELECT coalesce(json_agg(json_build_object('id', p.id, 'width', p.width, 'height', p.height)
+                                        ORDER BY p.position), '[]')
+                 FROM photos p WHERE p.report_id = r.id AND p.status = 'processed') AS photos
+         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`,
       [reportId],
     );
     return row;
+  }
+
+  /**
+   * A task and its report, both locked for the transaction, in one round trip. Rows are locked
+   * in the order of the FOR UPDATE list, task before report, as `lockTask` then `lockReport` do.
+   */
+  async lockTaskAndReport(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<{ task: ReviewTaskRow; report: LockedReport } | undefined> {
+    const [row] = await m.query(
+      `SELECT ${taskColumns('t')},
+              r.election_id AS "electionId", r.precinct_id AS "precinctId", r.status AS "reportStatus"
+         FROM review_tasks t JOIN reports r ON r.id = t.report_id
+        WHERE t.id = $1 FOR UPDATE OF t, r`,
+      [taskId],
+    );
+    if (!row) return undefined;
+    const { electionId, precinctId, reportStatus, ...task } = row;
+    return { task, report: { id: task.reportId, electionId, precinctId, status: reportStatus } };
   }
 
   async setReportStatus(m: EntityManager, reportId: string, status: ReportStatus): Promise<void> {
@@ -148,14 +188,26 @@ export class ReviewTasksRepository {
     );
   }
 
-  /** Stores a submitted transcription and closes its task, in one statement. */
-  async insertTranscription(m: EntityManager, t: NewTranscription): Promise<void> {
-    await m.query(
+  /**
+   * Stores a submitted transcription and closes its task, in one statement, which also answers
+   * every transcription of the report of the same kind, the new one last (the CTE's row is not
+   * yet visible to the statement's own SELECT, hence the UNION).
+   */
+  async insertTranscription(m: EntityManager, t: NewTranscription): Promise<TranscriptionRow[]> {
+    return m.query(
       `WITH tr AS (
          INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations,
                                      warnings, reject_reason, reject_text)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
-       UPDATE review_tasks SET state = 'submitted', finished_at = now() WHERE id = $1`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING task_id, moderator_id, line_values, reject_reason, reject_text),
+       fin AS (UPDATE review_tasks SET state = 'submitted', finished_at = now() WHERE id = $1)
+       SELECT task_id AS "taskId", moderator_id AS "moderatorId", line_values AS values,
+              reject_reason AS "rejectReason", reject_text AS "rejectText"
+         FROM (SELECT 0 AS k, created_at, task_id, moderator_id, line_values, reject_reason, reject_text
+                 FROM transcriptions WHERE report_id = $2 AND kind = $4
+               UNION ALL
+               SELECT 1, now(), task_id, moderator_id, line_values, reject_reason, reject_text FROM tr) x
+        ORDER BY k, created_at, task_id`,
       [
         t.taskId,
         t.reportId,
@@ -176,13 +228,6 @@ export class ReviewTasksRepository {
               reject_reason AS "rejectReason", reject_text AS "rejectText"
          FROM transcriptions WHERE report_id = $1 AND kind = $2 ORDER BY created_at, task_id`,
       [reportId, kind],
-    );
-  }
-
-  async photosOf(reportId: string): Promise<Array<{ id: string; width: number | null; height: number | null }>> {
-    return this.dataSource.query(
-      `SELECT id, width, height FROM photos WHERE report_id = $1 AND status = 'processed' ORDER BY position`,
-      [reportId],
     );
   }
 

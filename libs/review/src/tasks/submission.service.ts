@@ -15,7 +15,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ReviewQueues } from '../queue/review-queues';
 import { ReviewContext } from './review-context';
 import { transcriptionOutcome } from './review-outcome';
-import { LockedReport, OPEN_STATUSES, ReviewTaskRow } from './review-task';
+import { LockedReport, OPEN_STATUSES, ReviewTaskRow, TranscriptionRow } from './review-task';
 import { SubmitDto, SubmitResultDto } from './review.dto';
 import { ReviewTasksRepository } from './review-tasks.repository';
 import { ReviewService } from './review.service';
@@ -29,6 +29,15 @@ export class RatioViolationsException extends UnprocessableEntityException {
         `if the protocol itself breaks ${ratioViolations.length === 1 ? 'it' : 'them'}`,
     );
   }
+}
+
+interface Submitted {
+  report: LockedReport;
+  task: ReviewTaskRow;
+  user: AuthUser;
+  entry: Entry;
+  /** The report's transcriptions of the task's kind, this one included. */
+  entered: TranscriptionRow[];
 }
 
 interface Entry {
@@ -60,15 +69,14 @@ export class SubmissionService {
   async submit(user: AuthUser, taskId: string, dto: SubmitDto): Promise<SubmitResultDto> {
     checkShape(dto);
     const { task, status, entry, queued } = await this.dataSource.transaction(async (m) => {
-      const task = await this.review.heldTask(m, user, taskId);
-      const report = (await this.tasks.lockReport(m, task.reportId))!;
+      const { task, report } = await this.review.heldTaskAndReport(m, user, taskId);
       if (!OPEN_STATUSES[task.kind].includes(report.status)) {
         throw new ConflictException(`The report is ${report.status} already; this task is no longer needed`);
       }
       const entry = dto.reject
         ? { values: null, confirmed: [], warnings: [] }
         : checkValues(await this.context.templateOf(report.electionId), dto);
-      await this.tasks.insertTranscription(m, {
+      const entered = await this.tasks.insertTranscription(m, {
         taskId: task.id,
         reportId: report.id,
         moderatorId: user.id,
@@ -94,7 +102,7 @@ export class SubmissionService {
             : { confirmedViolations: entry.confirmed.map((v) => v.id), warnings: entry.warnings.map((v) => v.id) }),
         },
       });
-      const { status, queued } = await this.advance(m, report, task, user, entry, entries);
+      const { status, queued } = await this.advance(m, { report, task, user, entry, entered }, entries);
       await this.audit.appendAll(m, entries);
       return { task, status, entry, queued };
     });
@@ -106,10 +114,7 @@ export class SubmissionService {
   /** The report's next state after this entry, with its audit entries and follow-up jobs. */
   private async advance(
     m: EntityManager,
-    report: LockedReport,
-    task: ReviewTaskRow,
-    user: AuthUser,
-    entry: Entry,
+    { report, task, user, entry, entered }: Submitted,
     audit: AuditEntryInput[],
   ): Promise<{ status: ReportStatus; queued: boolean }> {
     let outcome;
@@ -124,7 +129,6 @@ export class SubmissionService {
         data: { taskId: task.id, outcome: outcome.status },
       });
     } else {
-      const entered = await this.tasks.transcriptionsOf(m, report.id, 'transcribe');
       outcome = transcriptionOutcome(
         entered.map((t) => ({ values: t.values, rejected: t.rejectReason !== null })),
         this.config.reviewsRequired,
