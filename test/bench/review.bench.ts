@@ -7,11 +7,14 @@
  * - paced: every client starts one task every PACE_MS (50 moderators then offer 25 tasks/s, about
  *   ten times what 50 people reading photos of protocols can enter), which shows the latency a
  *   moderator sees while 49 others work at the same time.
- * Also counted per task, since these do not depend on how busy the machine is: PostgreSQL and
- * Redis round trips of the whole process, and the process's CPU time (client included).
+ * The moderators run in a child process (browsers are elsewhere too); the bare loop's clients are
+ * BullMQ calls in this process. Also counted per task, since they depend little on how busy the
+ * machine is: PostgreSQL and Redis round trips of this process, and its CPU time (the API's, or
+ * the bare loop's; not the moderators' child process).
  */
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { newReportsAwaitingReview, newReviewWorld, protocolValues } from '../support/review';
@@ -72,6 +75,57 @@ async function drive(
   };
 }
 
+/**
+ * The moderators' side, run in a child process as browsers would be on other machines: the
+ * API's process then does only the API's work, as the bare loop does only BullMQ's. It reads
+ * {base, tokens, values, paceMs, rounds} on stdin and prints {latencies, seconds} as JSON.
+ */
+const MODERATORS_SCRIPT = `
+let input = '';
+process.stdin.on('data', (d) => (input += d)).on('end', async () => {
+  const { base, tokens, values, paceMs, rounds } = JSON.parse(input);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const post = (token, path, body) =>
+    fetch(base + '/api/review' + path, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  const latencies = [];
+  const start = process.hrtime.bigint();
+  await Promise.all(tokens.map(async (token) => {
+    if (paceMs) await sleep(Math.random() * paceMs);
+    for (let round = 0; round < rounds; round++) {
+      const t0 = process.hrtime.bigint();
+      const res = await post(token, '/claim');
+      if (res.status === 204) return;
+      if (res.status !== 200) throw new Error('claim answered ' + res.status + ': ' + (await res.text()));
+      const task = await res.json();
+      const done = await post(token, '/tasks/' + task.taskId + '/submit', { values });
+      if (done.status !== 200) throw new Error('submit answered ' + done.status + ': ' + (await done.text()));
+      await done.json();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      latencies.push(ms);
+      if (paceMs) await sleep(Math.max(0, paceMs - ms));
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(JSON.stringify({ latencies, seconds }));
+});`;
+
+function runModerators(input: object): Promise<{ latencies: number[]; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', MODERATORS_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`moderators exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const p = (xs: number[], q: number) =>
   percentile(
@@ -106,26 +160,24 @@ describe('review queue benchmark', () => {
     await newReportsAwaitingReview(ctx, world, tasks, 1);
     const moderators: TestUser[] = await Promise.all(Array.from({ length: CLIENTS }, () => ctx.newUser('moderator')));
     const base = (await ctx.api.getUrl()).replace('[::1]', '127.0.0.1');
-    const post = (user: TestUser, path: string, body?: object) =>
-      fetch(`${base}/api/review${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-    const values = protocolValues();
-    const run = await drive(
-      CLIENTS,
-      async (c) => {
-        const res = await post(moderators[c], '/claim');
-        if (res.status === 204) return false;
-        const task = (await res.json()) as { taskId: string };
-        const done = await post(moderators[c], `/tasks/${task.taskId}/submit`, { values });
-        if (done.status !== 200) throw new Error(`submit answered ${done.status}: ${await done.text()}`);
-        await done.json();
-        return true;
-      },
-      opts,
-    );
+    const before = { ...counted, cpu: process.cpuUsage() };
+    const rounds = Number.isFinite(opts.rounds) ? opts.rounds : tasks;
+    const { latencies, seconds } = await runModerators({
+      base,
+      tokens: moderators.map((m) => m.token),
+      values: protocolValues(),
+      paceMs: opts.paceMs,
+      rounds,
+    });
+    const cpu = process.cpuUsage(before.cpu);
+    const n = latencies.length;
+    const run: Run = {
+      latencies,
+      perSecond: n / seconds,
+      pgPerTask: (counted.pg - before.pg) / n,
+      redisPerTask: (counted.redis - before.redis) / n,
+      cpuMsPerTask: (cpu.user + cpu.system) / 1000 / n,
+    };
     expect(run.latencies.length).toBe(tasks);
     return run;
   }
