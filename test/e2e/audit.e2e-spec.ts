@@ -60,7 +60,8 @@ describe('audit log', () => {
     await ctx.db.transaction((m) =>
       audit.appendAll(m, [
         { action: 'task.submitted', reportId, data: { n: 1 } },
-        { action: 'report.reviewed', reportId, data: { n: 2 } },
+        // Hashed by PostgreSQL on write and by audit:verify in Node: both must see the same bytes.
+        { action: 'report.reviewed', reportId, data: { n: 2, text: 'Протокол не читается 📷 "\\ \t', x: 1.5 } },
         { action: 'task.claimed', data: { n: 3 } },
       ]),
     );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { auditHash, AuditFields } from './audit-hash';
+import { AuditFields, canonicalAuditJson } from './audit-hash';
 import { verifyAuditLog, VerifyResult } from './audit-verifier';
 
 /** What happened to a report; names are stored, never rename them. */
@@ -57,7 +57,7 @@ export class AuditService {
    * its head row is locked until the transaction ends, which orders that report's entries and
    * keeps its chain unbroken; writes about different reports never wait for each other here.
    * Heads are locked in stream order so that two transactions touching the same reports cannot
-   * deadlock. Two round trips per stream touched.
+   * deadlock. One round trip per stream touched.
    */
   async appendAll(manager: EntityManager, entries: AuditEntryInput[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries must be written in a transaction');
@@ -84,14 +84,6 @@ export class AuditService {
   }
 
   private async appendToStream(manager: EntityManager, stream: string, entries: AuditEntryInput[]): Promise<void> {
-    // Creates the head of a new stream, or locks the existing one, and reads it: one round trip.
-    const [head] = await manager.query(
-      `INSERT INTO audit_streams (stream, last_hash) VALUES ($1, $2)
-       ON CONFLICT (stream) DO UPDATE SET stream = EXCLUDED.stream
-       RETURNING last_hash`,
-      [stream, GENESIS_HASH],
-    );
-    let prev: string = head.last_hash;
     const at = new Date().toISOString();
     const rows = entries.map((e) => {
       const fields: AuditFields = {
@@ -101,37 +93,16 @@ export class AuditService {
         action: e.action,
         data: e.data ?? {},
       };
-      const hash = auditHash(prev, fields);
-      const row = { ...fields, prevHash: prev, hash };
-      prev = hash;
-      return row;
+      return {
+        at,
+        actor_id: fields.actorId,
+        report_id: fields.reportId,
+        action: fields.action,
+        data: fields.data,
+        canon: canonicalAuditJson(fields),
+      };
     });
-    // The entries in their order (ids follow it) and the new head, in one statement.
-    await manager.query(
-      `WITH e AS (
-         INSERT INTO audit_log (stream, at, actor_id, report_id, action, data, prev_hash, hash)
-         SELECT $1, x.at, x.actor_id, x.report_id, x.action, x.data, x.prev_hash, x.hash
-           FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (at timestamptz, actor_id uuid, report_id uuid,
-                  action text, data jsonb, prev_hash text, hash text))
-                WITH ORDINALITY AS x(at, actor_id, report_id, action, data, prev_hash, hash, n)
-          ORDER BY x.n
-         RETURNING id)
-       UPDATE audit_streams SET last_id = (SELECT max(id) FROM e), last_hash = $3 WHERE stream = $1`,
-      [
-        stream,
-        JSON.stringify(
-          rows.map((r) => ({
-            at: r.at,
-            actor_id: r.actorId,
-            report_id: r.reportId,
-            action: r.action,
-            data: r.data,
-            prev_hash: r.prevHash,
-            hash: r.hash,
-          })),
-        ),
-        prev,
-      ],
-    );
+    // audit_append (see its migration) locks the stream's head, links and stores the entries.
+    await manager.query(`SELECT audit_append($1, $2::jsonb)`, [stream, JSON.stringify(rows)]);
   }
 }
