@@ -101,7 +101,10 @@ describe('audit log', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     await append(6, [a, b]);
     expect((await audit.verify()).ok).toBe(true);
-    const [moved] = await ctx.db.query(`SELECT id::text FROM audit_log WHERE stream = $1 ORDER BY audit_log.id LIMIT 1`, [b]);
+    const [moved] = await ctx.db.query(
+      `SELECT id::text FROM audit_log WHERE stream = $1 ORDER BY audit_log.id LIMIT 1`,
+      [b],
+    );
     await ctx.db.query(`UPDATE audit_log SET stream = $2::text, report_id = $2::uuid WHERE id = $1`, [moved.id, a]);
     const afterMove = await audit.verify();
     expect(afterMove.ok).toBe(false);
