@@ -54,6 +54,9 @@ function stopRedis(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Long enough that no claim lapses by accident on a loaded machine; lapses are made on purpose. */
+const LOCK_SECONDS = 20;
+
 describe('review: lock expiry and restarts lose no task', () => {
   let port: number;
   let redis: ChildProcess;
@@ -66,7 +69,11 @@ describe('review: lock expiry and restarts lose no task', () => {
     redis = await startRedis(port);
     ctx = await TestContext.create({
       worker: true,
-      env: { REDIS_URL: `redis://127.0.0.1:${port}`, REVIEWS_REQUIRED: '1', REVIEW_LOCK_SECONDS: '2' },
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REVIEWS_REQUIRED: '1',
+        REVIEW_LOCK_SECONDS: String(LOCK_SECONDS),
+      },
     });
     admin = await ctx.newUser('admin');
     world = await newReviewWorld(ctx, admin);
@@ -76,20 +83,55 @@ describe('review: lock expiry and restarts lose no task', () => {
     if (redis) await stopRedis(redis);
   });
 
-  /** The worker's review reconcile task, called directly: its timer may hold the reconciler's lock. */
-  const reconciled = () => ctx.worker!.get(ReviewReconciler).reconcile();
+  /**
+   * The worker's review reconcile task, called directly (its timer may be running a pass at the
+   * same moment), retried while the worker's Redis connections come back after a restart.
+   */
+  const reconciled = () =>
+    eventually(() => ctx.worker!.get(ReviewReconciler).reconcile(), 60_000, { retryErrors: true });
+
+  /** Makes a claim's lock run out now, as the clock would after LOCK_SECONDS without extend. */
+  const lapse = (taskId: string) =>
+    ctx.db.query(`UPDATE review_tasks SET lock_expires_at = now() - interval '1 second' WHERE id = $1`, [taskId]);
+
+  /** A claim's answer once the API reaches Redis again (503 only while it cannot). */
+  const claimed = (m: TestUser) =>
+    eventually(async () => {
+      const res = await claim(ctx, m);
+      return res.status === 503 ? undefined : res;
+    }, 60_000);
 
   /** Claims until nothing waits, submitting each; returns the reports done. */
   async function drain(): Promise<string[]> {
     const done: string[] = [];
     for (;;) {
       const m = await ctx.newUser('moderator');
-      const res = await claim(ctx, m);
+      const res = await claimed(m);
       if (res.status === 204) return done;
+      expect(res.status).toBe(200);
       await submit(ctx, m, res.body.taskId, { values: protocolValues() }).expect(200);
       done.push(res.body.reportId);
     }
   }
+
+  /** Whether Redis holds the review job of a report (transcription round 1). */
+  const jobExists = async (reportId: string) => {
+    const probe = new IORedis(port, '127.0.0.1');
+    try {
+      return (await probe.exists(`${ctx.redisPrefix}:review:transcribe:${reportId}:1`)) === 1;
+    } finally {
+      probe.disconnect();
+    }
+  };
+
+  const runId = async () => {
+    const probe = new IORedis(port, '127.0.0.1');
+    try {
+      return /run_id:(\w+)/.exec(await probe.info('server'))![1];
+    } finally {
+      probe.disconnect();
+    }
+  };
 
   it('extends a lock; a lapsed lock returns the task, and the late submit is 409', async () => {
     const [reportId] = await newReportsAwaitingReview(ctx, world, 1);
@@ -106,8 +148,10 @@ describe('review: lock expiry and restarts lose no task', () => {
       .post(`/api/review/tasks/${task.taskId}/extend`)
       .set(...bearer(b))
       .expect(403);
+    await claim(ctx, b).expect(204); // held: nobody else gets it
 
-    // No extend from here on: once the lock lapses, the task is someone else's to take.
+    await lapse(task.taskId);
+    // This claim, or the worker's sweep if it comes by first, returns the task to the queue.
     const taken = await eventually(async () => {
       const res = await claim(ctx, b);
       return res.status === 200 ? res.body : undefined;
@@ -132,22 +176,24 @@ describe('review: lock expiry and restarts lose no task', () => {
     const reports = await newReportsAwaitingReview(ctx, world, 4);
     const holder = await ctx.newUser('moderator');
     const held = (await claim(ctx, holder).expect(200)).body;
+    const waiting = reports.filter((r) => r !== held.reportId);
 
+    const before = await runId();
     await stopRedis(redis);
     redis = await startRedis(port);
-    const probe = new IORedis(port, '127.0.0.1');
-    expect(await probe.dbsize()).toBe(0);
-    probe.disconnect();
+    expect(await runId()).not.toBe(before); // a new server, and it keeps nothing on disk
 
     // The reconciler (ours or the worker's timer) re-creates the three waiting jobs, not the held one.
     await reconciled();
+    for (const r of waiting) expect(await jobExists(r)).toBe(true);
+    expect(await jobExists(held.reportId)).toBe(false);
     expect(await ctx.db.query(`SELECT count(*)::int AS n FROM review_tasks WHERE state = 'claimed'`)).toEqual([
       { n: 1 },
     ]);
     // The holder's claim lives in PostgreSQL: the submit still counts.
     await submit(ctx, holder, held.taskId, { values: protocolValues() }).expect(200);
     const done = await drain();
-    expect(done.sort()).toEqual(reports.filter((r) => r !== held.reportId).sort());
+    expect(done.sort()).toEqual([...waiting].sort());
     for (const r of reports) expect(await reportStatus(ctx, r)).toBe('reviewed');
   });
 
@@ -167,16 +213,19 @@ describe('review: lock expiry and restarts lose no task', () => {
   it('brings back a task whose holder vanished without a trace in Redis', async () => {
     const [reportId] = await newReportsAwaitingReview(ctx, world, 1);
     const a = await ctx.newUser('moderator');
-    await claim(ctx, a).expect(200);
+    const task = (await claim(ctx, a).expect(200)).body;
     const client = new IORedis(port, '127.0.0.1');
     await client.flushall(); // the job and its lock are gone; PostgreSQL still has the claim
     client.disconnect();
-    // When the claim lapses the job is added again and someone else finishes it.
-    const done = await eventually(async () => {
-      await reconciled();
-      const d = await drain();
-      return d.length > 0 ? d : undefined;
-    });
-    expect(done).toEqual([reportId]);
+    await reconciled();
+    expect(await jobExists(reportId)).toBe(false); // the claim is live: nothing to bring back yet
+    // When the claim lapses, the job is added again and someone else finishes it.
+    await lapse(task.taskId);
+    await reconciled(); // expires the claim and re-adds the job (or the worker's timer did)
+    expect(await jobExists(reportId)).toBe(true);
+    expect((await ctx.db.query(`SELECT state FROM review_tasks WHERE id = $1`, [task.taskId]))[0].state).toBe(
+      'expired',
+    );
+    expect(await drain()).toEqual([reportId]);
   });
 });

@@ -141,6 +141,18 @@ describe('review: double-blind transcription and arbitration', () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('never gives one moderator both rounds of a report, even with claims at the same moment', async () => {
+    const [reportId] = await newReportsAwaitingReview(ctx, world, 1);
+    const a = await ctx.newUser('moderator');
+    const answers = await Promise.all(Array.from({ length: 4 }, () => claim(ctx, a)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 204, 204, 204]);
+    const rows = await ctx.db.query(`SELECT moderator_id FROM review_tasks WHERE report_id = $1`, [reportId]);
+    expect(rows).toEqual([{ moderator_id: a.id }]);
+    // The other round went back to the queue for someone else.
+    const b = await ctx.newUser('moderator');
+    expect((await claim(ctx, b).expect(200)).body.reportId).toBe(reportId);
+  });
+
   it('hands out 50 different tasks to 50 concurrent claims', async () => {
     await newReportsAwaitingReview(ctx, world, 25);
     const moderators = await Promise.all(Array.from({ length: 50 }, () => ctx.newUser('moderator')));

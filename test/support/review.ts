@@ -88,13 +88,29 @@ export const submit = (ctx: TestContext, user: TestUser, taskId: string, body: o
 export const reportStatus = async (ctx: TestContext, reportId: string): Promise<string> =>
   (await ctx.db.query(`SELECT status FROM reports WHERE id = $1`, [reportId]))[0].status;
 
-/** Polls until `check` returns a value (no timing assertion: it only bounds the wait). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls until `check` returns a value (no timing assertion: it only bounds the wait). With
+ * `retryErrors`, a throwing check counts as "not yet" (services coming back after a restart),
+ * and the last error is named if the deadline passes.
+ */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  { retryErrors = false }: { retryErrors?: boolean } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (e) {
+      if (!retryErrors) throw e;
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met in time${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

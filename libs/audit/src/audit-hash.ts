@@ -20,11 +20,15 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** SHA-256 over the previous hash and the entry's fields. */
+/** The text an entry's hash covers besides the previous hash. */
+export function canonicalAuditJson(entry: AuditFields): string {
+  return canonicalJson({ ...entry, at: new Date(entry.at).toISOString() });
+}
+
+/**
+ * SHA-256 over the previous hash, a newline and the entry's canonical JSON. PostgreSQL's
+ * audit_append computes the same when it writes an entry; audit:verify recomputes it here.
+ */
 export function auditHash(prevHash: string, entry: AuditFields): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson({ ...entry, at: new Date(entry.at).toISOString() }))
-    .digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalAuditJson(entry)).digest('hex');
 }

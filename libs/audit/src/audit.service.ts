@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { auditHash, AuditFields } from './audit-hash';
+import { AuditFields, canonicalAuditJson } from './audit-hash';
+import { verifyAuditLog, VerifyResult } from './audit-verifier';
 
 /** What happened to a report; names are stored, never rename them. */
 export type AuditAction =
@@ -17,6 +18,13 @@ export type AuditAction =
   | 'report.reviewed'
   | 'report.rejected';
 
+export interface AuditEntryInput {
+  action: AuditAction;
+  reportId?: string | null;
+  actorId?: string | null;
+  data?: Record<string, unknown>;
+}
+
 export interface AuditEntry {
   id: string;
   at: string;
@@ -28,40 +36,37 @@ export interface AuditEntry {
   hash: string;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  problems: string[];
-}
+/** The chain of entries that concern no report. */
+export const GLOBAL_STREAM = 'global';
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** A report's entries form one chain, keyed by the report's id. */
+export const streamOf = (reportId: string | null | undefined): string => reportId ?? GLOBAL_STREAM;
 
 @Injectable()
 export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Appends one entry inside the caller's transaction; see `appendAll`. */
+  async append(manager: EntityManager, entry: AuditEntryInput): Promise<void> {
+    await this.appendAll(manager, [entry]);
+  }
+
   /**
-   * Appends an entry inside the caller's transaction. The chain head row is locked until that
-   * transaction ends, which orders entries and keeps the chain unbroken under concurrency.
+   * Appends entries, in order, inside the caller's transaction. Each report has its own chain:
+   * its head row is locked until the transaction ends, which orders that report's entries and
+   * keeps its chain unbroken; writes about different reports never wait for each other here.
+   * Heads are locked in stream order so that two transactions touching the same reports cannot
+   * deadlock. One round trip per stream touched.
    */
-  async append(
-    manager: EntityManager,
-    entry: { action: AuditAction; reportId?: string | null; actorId?: string | null; data?: Record<string, unknown> },
-  ): Promise<void> {
+  async appendAll(manager: EntityManager, entries: AuditEntryInput[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries must be written in a transaction');
-    const [head] = await manager.query(`SELECT last_hash FROM audit_head FOR UPDATE`);
-    const fields: AuditFields = {
-      at: new Date().toISOString(),
-      actorId: entry.actorId ?? null,
-      reportId: entry.reportId ?? null,
-      action: entry.action,
-      data: entry.data ?? {},
-    };
-    const hash = auditHash(head.last_hash, fields);
-    const [{ id }] = await manager.query(
-      `INSERT INTO audit_log (at, actor_id, report_id, action, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [fields.at, fields.actorId, fields.reportId, fields.action, fields.data, head.last_hash, hash],
-    );
-    await manager.query(`UPDATE audit_head SET last_id = $1, last_hash = $2`, [id, hash]);
+    const byStream = new Map<string, AuditEntryInput[]>();
+    for (const e of entries) {
+      const key = streamOf(e.reportId);
+      byStream.set(key, [...(byStream.get(key) ?? []), e]);
+    }
+    for (const stream of [...byStream.keys()].sort()) await this.appendToStream(manager, stream, byStream.get(stream)!);
   }
 
   async forReport(reportId: string): Promise<AuditEntry[]> {
@@ -73,45 +78,31 @@ export class AuditService {
     );
   }
 
-  /** Walks the whole chain: any edited, inserted or deleted entry breaks it. */
-  async verify(): Promise<VerifyResult> {
-    const problems: string[] = [];
-    let prev = '0'.repeat(64);
-    let entries = 0;
-    let lastId: string | null = null;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction('REPEATABLE READ');
-      const stream = await runner.stream(
-        `SELECT id::text, at, actor_id, report_id, action, data, prev_hash, hash FROM audit_log ORDER BY audit_log.id`,
-      );
-      for await (const row of stream as AsyncIterable<Record<string, never>>) {
-        entries++;
-        const expected = auditHash(prev, {
-          at: new Date(row.at).toISOString(),
-          actorId: row.actor_id,
-          reportId: row.report_id,
-          action: row.action,
-          data: row.data,
-        });
-        if (row.prev_hash !== prev)
-          problems.push(`entry ${row.id}: does not follow the entry before it (one was deleted or inserted)`);
-        else if (row.hash !== expected) problems.push(`entry ${row.id}: its content does not match its hash (edited)`);
-        prev = row.hash;
-        lastId = row.id;
-        if (problems.length >= 100) break;
-      }
-      const [head] = await runner.query(`SELECT last_id::text AS last_id, last_hash FROM audit_head`);
-      if (problems.length < 100 && (head.last_id !== lastId || head.last_hash !== prev)) {
-        problems.push(
-          `the newest entry should be ${head.last_id ?? 'none'} but is ${lastId ?? 'none'} (entries deleted at the end)`,
-        );
-      }
-      await runner.commitTransaction();
-    } finally {
-      await runner.release();
-    }
-    return { ok: problems.length === 0, entries, problems };
+  /** Walks every chain: any edited, inserted or deleted entry breaks one. */
+  verify(): Promise<VerifyResult> {
+    return verifyAuditLog(this.dataSource);
+  }
+
+  private async appendToStream(manager: EntityManager, stream: string, entries: AuditEntryInput[]): Promise<void> {
+    const at = new Date().toISOString();
+    const rows = entries.map((e) => {
+      const fields: AuditFields = {
+        at,
+        actorId: e.actorId ?? null,
+        reportId: e.reportId ?? null,
+        action: e.action,
+        data: e.data ?? {},
+      };
+      return {
+        at,
+        actor_id: fields.actorId,
+        report_id: fields.reportId,
+        action: fields.action,
+        data: fields.data,
+        canon: canonicalAuditJson(fields),
+      };
+    });
+    // audit_append (see its migration) locks the stream's head, links and stores the entries.
+    await manager.query(`SELECT audit_append($1, $2::jsonb)`, [stream, JSON.stringify(rows)]);
   }
 }

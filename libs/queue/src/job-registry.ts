@@ -87,13 +87,22 @@ export class JobRegistry {
  * Periodically runs every `@Reconcile` method, which re-enqueues from PostgreSQL state the work
  * that Redis may have lost (a flushed or failed-over Redis, a job removed by hand). One process
  * at a time, by advisory lock.
+ *
+ * Each task gets a deadline within a pass. A task that has not finished by then (a Redis call
+ * waiting for a reconnect, a slow query) is left to finish in the background and the pass goes on
+ * to the next task, so that one stuck task can neither keep the others from running nor hold the
+ * shared lock until it comes back; while it is still running, later passes skip it rather than
+ * start it twice.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
   private readonly tasks: Found[];
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** How long a pass waits for one task before it moves on. */
+  readonly taskDeadlineMs: number;
 
   constructor(
     discovery: DiscoveryService,
@@ -103,6 +112,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.tasks = discover(discovery, scanner, reflector, RECONCILE);
+    this.taskDeadlineMs = Math.max(5_000, 2 * config.reconcileIntervalMs);
   }
 
   onApplicationBootstrap(): void {
@@ -113,22 +123,27 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    // Tasks left running by a pass get one more deadline to finish before the connections close.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.taskDeadlineMs))),
+    ]);
+    clearTimeout(timer);
   }
 
-  /** One pass over every task; returns what each re-enqueued (a count, by task name). */
+  /**
+   * One pass over every task; returns what each re-enqueued (a count, by task name). A task that
+   * failed, missed its deadline or was still running from an earlier pass has no entry; an empty
+   * result means another process holds the lock.
+   */
   async runOnce(): Promise<Record<string, unknown>> {
     const results: Record<string, unknown> = {};
     const pass = withAdvisoryLock(
       this.dataSource,
       AdvisoryLock.Reconciler,
       async () => {
-        for (const task of this.tasks) {
-          try {
-            results[task.key] = await task.call();
-          } catch (e) {
-            this.logger.warn(`reconcile ${task.key} failed: ${(e as Error).message}`);
-          }
-        }
+        for (const task of this.tasks) await this.runTask(task, results);
       },
       { wait: false },
     );
@@ -136,4 +151,35 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     await pass.catch((e: Error) => this.logger.warn(`reconciler skipped: ${e.message}`));
     return results;
   }
+
+  private async runTask(task: Found, results: Record<string, unknown>): Promise<void> {
+    if (this.inFlight.has(task.key)) {
+      this.logger.warn(`reconcile ${task.key} skipped: still running from an earlier pass`);
+      return;
+    }
+    const work = task.call();
+    this.inFlight.set(task.key, work);
+    void work.then(
+      () => this.inFlight.delete(task.key),
+      () => this.inFlight.delete(task.key),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.taskDeadlineMs);
+    });
+    try {
+      const result = await Promise.race([work, deadline]);
+      if (result === TIMED_OUT) {
+        this.logger.warn(`reconcile ${task.key} is taking over ${this.taskDeadlineMs} ms; the pass goes on without it`);
+      } else {
+        results[task.key] = result;
+      }
+    } catch (e) {
+      this.logger.warn(`reconcile ${task.key} failed: ${(e as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
+
+const TIMED_OUT = Symbol('timed out');

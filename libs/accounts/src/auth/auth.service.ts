@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { InvitesRepository } from '../invites/invites.repository';
 import { UsersRepository } from '../users/users.repository';
 import { AuthUser, TokenClaims } from './auth-user';
+import { AuthUserCache } from './auth-user-cache';
 import { LoginDto, RegisterDto, TokenDto, UserDto } from './auth.dto';
 import { LoginThrottleService } from './login-throttle.service';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
@@ -16,6 +17,8 @@ const WRONG_LOGIN = 'Wrong e-mail or password';
 
 @Injectable()
 export class AuthService {
+  private readonly cache = new AuthUserCache();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly invites: InvitesRepository,
@@ -87,9 +90,15 @@ export class AuthService {
     } catch {
       throw new UnauthorizedException('The access token is invalid or has expired; log in again');
     }
-    const user = await this.users.findById(claims.sub);
-    if (!user) throw new UnauthorizedException('The account no longer exists');
-    return toUserDto(user) as AuthUser;
+    const cached = this.cache.get(claims.sub);
+    if (cached && cached.role === claims.role) return cached;
+    const user = await this.users.findAuthUser(claims.sub);
+    if (!user) {
+      this.cache.forget(claims.sub);
+      throw new UnauthorizedException('The account no longer exists');
+    }
+    this.cache.set(user);
+    return user;
   }
 
   private async tokenFor(user: UserEntity): Promise<TokenDto> {

@@ -4,17 +4,14 @@ import { Injectable } from '@nestjs/common';
 import { differingLines } from './review-outcome';
 import { TranscriptionRow } from './review-task';
 import { PhotoRefDto, TranscriptionsDto } from './review.dto';
-import { ReviewTasksRepository } from './review-tasks.repository';
+import { PhotoRow } from './review-tasks.repository';
 
 /** What a moderator sees of a report: its photos, its template and, to arbiters, the transcriptions. */
 @Injectable()
 export class ReviewContext {
   private readonly models = new Map<string, ProtocolTemplateModel>();
 
-  constructor(
-    private readonly elections: ElectionsService,
-    private readonly tasks: ReviewTasksRepository,
-  ) {}
+  constructor(private readonly elections: ElectionsService) {}
 
   /** Templates never change once an election exists: read and parse each once per process. */
   async templateOf(electionId: string): Promise<ProtocolTemplateModel> {
@@ -26,8 +23,7 @@ export class ReviewContext {
     return model;
   }
 
-  async photos(reportId: string): Promise<PhotoRefDto[]> {
-    const rows = await this.tasks.photosOf(reportId);
+  photos(rows: PhotoRow[]): PhotoRefDto[] {
     return rows.map((p) => ({ id: p.id, url: `/api/photos/${p.id}`, width: p.width, height: p.height }));
   }
 

@@ -4,9 +4,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LockedReport, ReviewKind, ReviewTaskRow, TranscriptionRow } from './review-task';
 
-const TASK_COLUMNS = `id, report_id AS "reportId", kind, round, job_id AS "jobId", lock_token AS "lockToken",
-  moderator_id AS "moderatorId", state, claimed_at AS "claimedAt", lock_expires_at AS "lockExpiresAt",
-  lock_expires_at <= now() AS lapsed`;
+/** The columns of a ReviewTaskRow, of the table or of `alias`. */
+const taskColumns = (alias?: string) => {
+  const t = alias ? `${alias}.` : '';
+  return `${t}id, ${t}report_id AS "reportId", ${t}kind, ${t}round, ${t}job_id AS "jobId",
+    ${t}lock_token AS "lockToken", ${t}moderator_id AS "moderatorId", ${t}state, ${t}claimed_at AS "claimedAt",
+    ${t}lock_expires_at AS "lockExpiresAt", ${t}lock_expires_at <= now() AS lapsed`;
+};
+const TASK_COLUMNS = taskColumns();
 
 export interface NewTask {
   reportId: string;
@@ -16,6 +21,21 @@ export interface NewTask {
   lockToken: string;
   moderatorId: string;
   lockMs: number;
+}
+
+export interface PhotoRow {
+  id: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface ClaimState {
+  /** A transcription for this very job is in already. */
+  jobDone: boolean;
+  /** Someone holds a claim on this job (its lock may have run out). */
+  jobClaimed: boolean;
+  holdsOrGave: boolean;
+  touched: boolean;
 }
 
 export interface NewTranscription {
@@ -35,14 +55,43 @@ export interface NewTranscription {
 export class ReviewTasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Locks the report for the transaction: claims and submits of one report are serialized. */
-  async lockReport(m: EntityManager, reportId: string): Promise<LockedReport | undefined> {
+  /**
+   * Locks the report for the transaction (claims and submits of one report are serialized) and
+   * reads the processed photos a claim shows, in the same round trip.
+   */
+  async lockReportForClaim(
+    m: EntityManager,
+    reportId: string,
+  ): Promise<(LockedReport & { photos: PhotoRow[] }) | undefined> {
     const [row] = await m.query(
-      `SELECT id, election_id AS "electionId", precinct_id AS "precinctId", status
-         FROM reports WHERE id = $1 FOR UPDATE`,
+      `SELECT r.id, r.election_id AS "electionId", r.precinct_id AS "precinctId", r.status,
+              (SELECT coalesce(json_agg(json_build_object('id', p.id, 'width', p.width, 'height', p.height)
+                                        ORDER BY p.position), '[]')
+                 FROM photos p WHERE p.report_id = r.id AND p.status = 'processed') AS photos
+         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`,
       [reportId],
     );
     return row;
+  }
+
+  /**
+   * A task and its report, both locked for the transaction, in one round trip. Rows are locked
+   * in the order of the FOR UPDATE list, task before report, as `lockTask` then `lockReport` do.
+   */
+  async lockTaskAndReport(
+    m: EntityManager,
+    taskId: string,
+  ): Promise<{ task: ReviewTaskRow; report: LockedReport } | undefined> {
+    const [row] = await m.query(
+      `SELECT ${taskColumns('t')},
+              r.election_id AS "electionId", r.precinct_id AS "precinctId", r.status AS "reportStatus"
+         FROM review_tasks t JOIN reports r ON r.id = t.report_id
+        WHERE t.id = $1 FOR UPDATE OF t, r`,
+      [taskId],
+    );
+    if (!row) return undefined;
+    const { electionId, precinctId, reportStatus, ...task } = row;
+    return { task, report: { id: task.reportId, electionId, precinctId, status: reportStatus } };
   }
 
   async setReportStatus(m: EntityManager, reportId: string, status: ReportStatus): Promise<void> {
@@ -56,9 +105,20 @@ export class ReviewTasksRepository {
     );
   }
 
-  async isJobDone(m: EntityManager, jobId: string): Promise<boolean> {
-    const rows = await m.query(`SELECT 1 FROM review_tasks WHERE job_id = $1 AND state = 'submitted'`, [jobId]);
-    return rows.length > 0;
+  /**
+   * Everything a claim must know about a job and the claiming moderator, in one read of the
+   * report's tasks. Read under the report's lock, so no claim of this report can appear meanwhile.
+   */
+  async claimState(m: EntityManager, reportId: string, jobId: string, moderatorId: string): Promise<ClaimState> {
+    const [row] = await m.query(
+      `SELECT coalesce(bool_or(job_id = $2 AND state = 'submitted'), false) AS "jobDone",
+              coalesce(bool_or(job_id = $2 AND state = 'claimed'), false) AS "jobClaimed",
+              coalesce(bool_or(moderator_id = $3 AND state IN ('claimed', 'submitted')), false) AS "holdsOrGave",
+              coalesce(bool_or(moderator_id = $3), false) AS touched
+         FROM review_tasks WHERE report_id = $1`,
+      [reportId, jobId, moderatorId],
+    );
+    return row;
   }
 
   /** The live claim on a job, if any (lapsed or not). */
@@ -70,25 +130,19 @@ export class ReviewTasksRepository {
     return row;
   }
 
-  /** What this moderator has done with the report: held or gave a transcription, or touched it at all. */
-  async involvement(
-    m: EntityManager,
-    reportId: string,
-    moderatorId: string,
-  ): Promise<{ holdsOrGave: boolean; touched: boolean }> {
-    const [row] = await m.query(
-      `SELECT coalesce(bool_or(state IN ('claimed', 'submitted')), false) AS "holdsOrGave", count(*) > 0 AS touched
-         FROM review_tasks WHERE report_id = $1 AND moderator_id = $2`,
-      [reportId, moderatorId],
-    );
-    return row;
-  }
-
+  /**
+   * Records a claim and, for the first claim of a report, marks it in review: one statement, as
+   * claims are on every moderator's critical path.
+   */
   async insertTask(m: EntityManager, t: NewTask): Promise<ReviewTaskRow> {
     const [row] = await m.query(
-      `INSERT INTO review_tasks (report_id, kind, round, job_id, lock_token, moderator_id, state, lock_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now() + $7 * interval '1 millisecond')
-       RETURNING ${TASK_COLUMNS}`,
+      `WITH t AS (
+         INSERT INTO review_tasks (report_id, kind, round, job_id, lock_token, moderator_id, state, lock_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'claimed', now() + $7 * interval '1 millisecond')
+         RETURNING *),
+       r AS (
+         UPDATE reports SET status = 'in_review', updated_at = now() WHERE id = $1 AND status = 'awaiting_review')
+       SELECT ${TASK_COLUMNS} FROM t`,
       [t.reportId, t.kind, t.round, t.jobId, t.lockToken, t.moderatorId, t.lockMs],
     );
     return row;
@@ -134,11 +188,26 @@ export class ReviewTasksRepository {
     );
   }
 
-  async insertTranscription(m: EntityManager, t: NewTranscription): Promise<void> {
-    await m.query(
-      `INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations, warnings,
-                                   reject_reason, reject_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  /**
+   * Stores a submitted transcription and closes its task, in one statement, which also answers
+   * every transcription of the report of the same kind, the new one last (the CTE's row is not
+   * yet visible to the statement's own SELECT, hence the UNION).
+   */
+  async insertTranscription(m: EntityManager, t: NewTranscription): Promise<TranscriptionRow[]> {
+    return m.query(
+      `WITH tr AS (
+         INSERT INTO transcriptions (task_id, report_id, moderator_id, kind, line_values, confirmed_violations,
+                                     warnings, reject_reason, reject_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING task_id, moderator_id, line_values, reject_reason, reject_text),
+       fin AS (UPDATE review_tasks SET state = 'submitted', finished_at = now() WHERE id = $1)
+       SELECT task_id AS "taskId", moderator_id AS "moderatorId", line_values AS values,
+              reject_reason AS "rejectReason", reject_text AS "rejectText"
+         FROM (SELECT 0 AS k, created_at, task_id, moderator_id, line_values, reject_reason, reject_text
+                 FROM transcriptions WHERE report_id = $2 AND kind = $4
+               UNION ALL
+               SELECT 1, now(), task_id, moderator_id, line_values, reject_reason, reject_text FROM tr) x
+        ORDER BY k, created_at, task_id`,
       [
         t.taskId,
         t.reportId,
@@ -159,13 +228,6 @@ export class ReviewTasksRepository {
               reject_reason AS "rejectReason", reject_text AS "rejectText"
          FROM transcriptions WHERE report_id = $1 AND kind = $2 ORDER BY created_at, task_id`,
       [reportId, kind],
-    );
-  }
-
-  async photosOf(reportId: string): Promise<Array<{ id: string; width: number | null; height: number | null }>> {
-    return this.dataSource.query(
-      `SELECT id, width, height FROM photos WHERE report_id = $1 AND status = 'processed' ORDER BY position`,
-      [reportId],
     );
   }
 

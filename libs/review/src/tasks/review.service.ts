@@ -16,15 +16,16 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReviewQueues, ReviewQueueUnavailable } from '../queue/review-queues';
 import { ReviewContext } from './review-context';
-import { OPEN_STATUSES, REVIEW_KINDS, ReviewKind, ReviewTaskRow, reviewJobId } from './review-task';
+import { LockedReport, OPEN_STATUSES, REVIEW_KINDS, ReviewKind, ReviewTaskRow, reviewJobId } from './review-task';
 import { LockDto, ReviewTaskDto, TranscriptionsDto } from './review.dto';
-import { ReviewTasksRepository } from './review-tasks.repository';
+import { PhotoRow, ReviewTasksRepository } from './review-tasks.repository';
 
 /** How many jobs one claim looks at per queue before it answers "nothing for you". */
 const MAX_FETCH = 20;
 const SWEEP_BATCH = 100;
 
-type Attempt = { task: ReviewTaskRow; electionId: string } | 'skip' | 'discard';
+type Claimed = { task: ReviewTaskRow; electionId: string; photos: PhotoRow[] };
+type Attempt = Claimed | 'skip' | 'discard';
 
 /**
  * Claims, lock renewal and release of review tasks. A claim takes jobs off the Redis queue one
@@ -50,7 +51,7 @@ export class ReviewService {
       for (let pass = 0; pass < 2; pass++) {
         for (const k of kinds) {
           const found = await this.claimFrom(k, user);
-          if (found) return this.describe(found.task, found.electionId);
+          if (found) return this.describe(found);
         }
         // Nothing waits: maybe a lock ran out and the periodic sweep has not come by yet.
         if (pass === 0 && (await this.expireLapsed()) === 0) break;
@@ -130,14 +131,17 @@ export class ReviewService {
 
   /** The caller's claim on a task, locked for the transaction: 404, 403 or 409 otherwise. */
   async heldTask(m: EntityManager, user: AuthUser, taskId: string): Promise<ReviewTaskRow> {
-    const task = await this.tasks.lockTask(m, taskId);
-    if (!task) throw new NotFoundException(`No review task ${taskId}`);
-    if (task.moderatorId !== user.id) throw new ForbiddenException('This task belongs to another moderator');
-    if (task.state !== 'claimed') throw new ConflictException(`This task is ${task.state} already`);
-    if (task.lapsed) {
-      throw new ConflictException('The lock on this task ran out and the task went back to the queue');
-    }
-    return task;
+    return checkHeld(await this.tasks.lockTask(m, taskId), user, taskId);
+  }
+
+  /** `heldTask`, and the task's report locked too, in one round trip (a submit needs both). */
+  async heldTaskAndReport(
+    m: EntityManager,
+    user: AuthUser,
+    taskId: string,
+  ): Promise<{ task: ReviewTaskRow; report: LockedReport }> {
+    const found = await this.tasks.lockTaskAndReport(m, taskId);
+    return { task: checkHeld(found?.task, user, taskId), report: found!.report };
   }
 
   async giveBack(task: ReviewTaskRow): Promise<void> {
@@ -147,20 +151,18 @@ export class ReviewService {
   }
 
   private async auditExpired(m: EntityManager, rows: ReviewTaskRow[]): Promise<void> {
-    for (const t of rows) {
-      await this.audit.append(m, {
-        action: 'task.expired',
+    await this.audit.appendAll(
+      m,
+      rows.map((t) => ({
+        action: 'task.expired' as const,
         reportId: t.reportId,
         actorId: null,
         data: { taskId: t.id, kind: t.kind, round: t.round, moderatorId: t.moderatorId },
-      });
-    }
+      })),
+    );
   }
 
-  private async claimFrom(
-    kind: ReviewKind,
-    user: AuthUser,
-  ): Promise<{ task: ReviewTaskRow; electionId: string } | null> {
+  private async claimFrom(kind: ReviewKind, user: AuthUser): Promise<Claimed | null> {
     const skipped: Array<{ job: Job; token: string }> = [];
     try {
       for (let i = 0; i < MAX_FETCH; i++) {
@@ -197,20 +199,23 @@ export class ReviewService {
     const reportId = data.reportId;
     try {
       return await this.dataSource.transaction(async (m): Promise<Attempt> => {
-        const report = await this.tasks.lockReport(m, reportId);
+        const report = await this.tasks.lockReportForClaim(m, reportId);
         if (!report || !OPEN_STATUSES[kind].includes(report.status)) return 'discard';
-        if (await this.tasks.isJobDone(m, job.id!)) return 'discard';
-        const lapsed = await this.tasks.expireLapsed(m, SWEEP_BATCH, job.id);
-        await this.auditExpired(m, lapsed);
-        // Someone still holds this job (Redis lost their lock): theirs wins, this copy goes.
-        if (await this.tasks.liveClaim(m, job.id!)) return 'discard';
-        const involvement = await this.tasks.involvement(m, reportId, user.id);
+        let state = await this.tasks.claimState(m, reportId, job.id!, user.id);
+        if (state.jobDone) return 'discard';
+        if (state.jobClaimed) {
+          const lapsed = await this.tasks.expireLapsed(m, SWEEP_BATCH, job.id);
+          await this.auditExpired(m, lapsed);
+          // Someone still holds this job (Redis lost their lock): theirs wins, this copy goes.
+          if (await this.tasks.liveClaim(m, job.id!)) return 'discard';
+          if (lapsed.length > 0) state = await this.tasks.claimState(m, reportId, job.id!, user.id);
+        }
         const eligible =
           kind === 'transcribe'
-            ? !involvement.holdsOrGave
+            ? !state.holdsOrGave
             : roleAtLeast(user.role, 'coordinator')
-              ? !involvement.holdsOrGave
-              : !involvement.touched;
+              ? !state.holdsOrGave
+              : !state.touched;
         if (!eligible) return 'skip';
         const task = await this.tasks.insertTask(m, {
           reportId,
@@ -221,14 +226,13 @@ export class ReviewService {
           moderatorId: user.id,
           lockMs: this.queues.lockMs,
         });
-        if (report.status === 'awaiting_review') await this.tasks.setReportStatus(m, reportId, 'in_review');
         await this.audit.append(m, {
           action: 'task.claimed',
           reportId,
           actorId: user.id,
           data: { taskId: task.id, kind, round },
         });
-        return { task, electionId: report.electionId };
+        return { task, electionId: report.electionId, photos: report.photos };
       });
     } catch (e) {
       // The same moderator claiming two rounds of one report at the same moment.
@@ -237,13 +241,13 @@ export class ReviewService {
     }
   }
 
-  private async describe(task: ReviewTaskRow, electionId: string): Promise<ReviewTaskDto> {
+  private async describe({ task, electionId, photos }: Claimed): Promise<ReviewTaskDto> {
     const model = await this.context.templateOf(electionId);
     const dto: ReviewTaskDto = {
       taskId: task.id,
       reportId: task.reportId,
       kind: task.kind,
-      photos: await this.context.photos(task.reportId),
+      photos: this.context.photos(photos),
       template: model.template,
       lockExpiresAt: new Date(task.lockExpiresAt).toISOString(),
     };
@@ -253,4 +257,14 @@ export class ReviewService {
     }
     return dto;
   }
+}
+
+function checkHeld(task: ReviewTaskRow | undefined, user: AuthUser, taskId: string): ReviewTaskRow {
+  if (!task) throw new NotFoundException(`No review task ${taskId}`);
+  if (task.moderatorId !== user.id) throw new ForbiddenException('This task belongs to another moderator');
+  if (task.state !== 'claimed') throw new ConflictException(`This task is ${task.state} already`);
+  if (task.lapsed) {
+    throw new ConflictException('The lock on this task ran out and the task went back to the queue');
+  }
+  return task;
 }

@@ -1,5 +1,5 @@
 import { AuthUser } from '@app/accounts';
-import { AuditService } from '@app/audit';
+import { AuditEntryInput, AuditService } from '@app/audit';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ProtocolTemplateModel, RatioViolation, ReportStatus } from '@app/domain';
 import { job, JobName, matchJobFor, OutboxRelay, OutboxService } from '@app/queue';
@@ -15,7 +15,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ReviewQueues } from '../queue/review-queues';
 import { ReviewContext } from './review-context';
 import { transcriptionOutcome } from './review-outcome';
-import { LockedReport, OPEN_STATUSES, ReviewTaskRow } from './review-task';
+import { LockedReport, OPEN_STATUSES, ReviewTaskRow, TranscriptionRow } from './review-task';
 import { SubmitDto, SubmitResultDto } from './review.dto';
 import { ReviewTasksRepository } from './review-tasks.repository';
 import { ReviewService } from './review.service';
@@ -31,7 +31,14 @@ export class RatioViolationsException extends UnprocessableEntityException {
   }
 }
 
-type AuditEntryInput = Parameters<AuditService['append']>[1];
+interface Submitted {
+  report: LockedReport;
+  task: ReviewTaskRow;
+  user: AuthUser;
+  entry: Entry;
+  /** The report's transcriptions of the task's kind, this one included. */
+  entered: TranscriptionRow[];
+}
 
 interface Entry {
   values: number[] | null;
@@ -62,15 +69,14 @@ export class SubmissionService {
   async submit(user: AuthUser, taskId: string, dto: SubmitDto): Promise<SubmitResultDto> {
     checkShape(dto);
     const { task, status, entry, queued } = await this.dataSource.transaction(async (m) => {
-      const task = await this.review.heldTask(m, user, taskId);
-      const report = (await this.tasks.lockReport(m, task.reportId))!;
+      const { task, report } = await this.review.heldTaskAndReport(m, user, taskId);
       if (!OPEN_STATUSES[task.kind].includes(report.status)) {
         throw new ConflictException(`The report is ${report.status} already; this task is no longer needed`);
       }
       const entry = dto.reject
         ? { values: null, confirmed: [], warnings: [] }
         : checkValues(await this.context.templateOf(report.electionId), dto);
-      await this.tasks.insertTranscription(m, {
+      const entered = await this.tasks.insertTranscription(m, {
         taskId: task.id,
         reportId: report.id,
         moderatorId: user.id,
@@ -81,8 +87,7 @@ export class SubmissionService {
         rejectReason: dto.reject?.reason ?? null,
         rejectText: dto.reject?.text ?? null,
       });
-      await this.tasks.finishTask(m, task.id, 'submitted');
-      // Audit entries go last: the chain head stays locked until commit, so it is held briefly.
+      // Audit entries go last: the report's chain head stays locked until commit.
       const entries: AuditEntryInput[] = [];
       entries.push({
         action: dto.reject ? 'task.rejected' : 'task.submitted',
@@ -97,8 +102,8 @@ export class SubmissionService {
             : { confirmedViolations: entry.confirmed.map((v) => v.id), warnings: entry.warnings.map((v) => v.id) }),
         },
       });
-      const { status, queued } = await this.advance(m, report, task, user, entry, entries);
-      for (const e of entries) await this.audit.append(m, e);
+      const { status, queued } = await this.advance(m, { report, task, user, entry, entered }, entries);
+      await this.audit.appendAll(m, entries);
       return { task, status, entry, queued };
     });
     await this.queues.complete(task.kind, task.jobId, task.lockToken);
@@ -109,10 +114,7 @@ export class SubmissionService {
   /** The report's next state after this entry, with its audit entries and follow-up jobs. */
   private async advance(
     m: EntityManager,
-    report: LockedReport,
-    task: ReviewTaskRow,
-    user: AuthUser,
-    entry: Entry,
+    { report, task, user, entry, entered }: Submitted,
     audit: AuditEntryInput[],
   ): Promise<{ status: ReportStatus; queued: boolean }> {
     let outcome;
@@ -127,7 +129,6 @@ export class SubmissionService {
         data: { taskId: task.id, outcome: outcome.status },
       });
     } else {
-      const entered = await this.tasks.transcriptionsOf(m, report.id, 'transcribe');
       outcome = transcriptionOutcome(
         entered.map((t) => ({ values: t.values, rejected: t.rejectReason !== null })),
         this.config.reviewsRequired,
