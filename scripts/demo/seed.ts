@@ -149,22 +149,23 @@ export async function seedDemoData({ url, databaseUrl, log }: SeedOptions): Prom
   return accounts;
 }
 
-/** Each moderator works through the queue; the "awaiting" report is left for the visitor. */
+/**
+ * Each moderator works through the queue. The "awaiting" report is left for the visitor: its
+ * task is held until the queue is empty (a released task goes back to the front), then released.
+ */
 async function transcribe(
   moderator: Api,
   planned: Map<string, { scenario: Scenario; values: ProtocolValues }>,
   pass: 'first' | 'second',
 ): Promise<void> {
-  const left: string[] = [];
+  const held: string[] = [];
   for (;;) {
     const claim = await moderator.call<{ taskId: string; reportId: string }>('POST', '/api/review/claim');
     if (claim.status === 204) break;
     const { taskId, reportId } = claim.body;
     const plan = planned.get(reportId);
     if (!plan || plan.scenario === 'awaiting') {
-      left.push(taskId);
-      await moderator.call('POST', `/api/review/tasks/${taskId}/release`);
-      if (left.length > planned.size * 2) break;
+      held.push(taskId);
       continue;
     }
     const values = { ...plan.values };
@@ -172,6 +173,7 @@ async function transcribe(
     if (plan.scenario === 'disagree' && pass === 'second') values['17'] = values['17'] + 10;
     await moderator.call('POST', `/api/review/tasks/${taskId}/submit`, { values, confirmViolations: true });
   }
+  for (const taskId of held) await moderator.call('POST', `/api/review/tasks/${taskId}/release`);
 }
 
 /** The protocol as counted, before `shift` votes were moved to ЕР (line 17) in the official result. */

@@ -240,12 +240,15 @@ describe('review: double-blind transcription and arbitration', () => {
     const [reportId] = await newReportsAwaitingReview(ctx, world, 1, 1);
     const [a, b] = [await ctx.newUser('moderator'), await ctx.newUser('moderator')];
     const ta = (await claim(ctx, a).expect(200)).body;
+    expect(await reportStatus(ctx, reportId)).toBe('in_review');
     await claim(ctx, b).expect(204);
     await ctx
       .http()
       .post(`/api/review/tasks/${ta.taskId}/release`)
       .set(...bearer(a))
       .expect(204);
+    // Nobody works on it any more: its observer sees it waiting again.
+    expect(await reportStatus(ctx, reportId)).toBe('awaiting_review');
     await ctx
       .http()
       .post(`/api/review/tasks/${ta.taskId}/release`)

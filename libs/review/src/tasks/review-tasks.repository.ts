@@ -173,6 +173,20 @@ export class ReviewTasksRepository {
   }
 
   /**
+   * A report nobody is working on any more (every claim released or lapsed, nothing transcribed)
+   * goes back from `in_review` to `awaiting_review`, so that its observer sees it waiting again.
+   */
+  async settleUnclaimed(m: EntityManager, reportIds: string[]): Promise<void> {
+    if (reportIds.length === 0) return;
+    await m.query(
+      `UPDATE reports r SET status = 'awaiting_review', updated_at = now()
+        WHERE r.id = ANY($1::uuid[]) AND r.status = 'in_review'
+          AND NOT EXISTS (SELECT 1 FROM review_tasks t WHERE t.report_id = r.id AND t.state IN ('claimed', 'submitted'))`,
+      [reportIds],
+    );
+  }
+
+  /**
    * Marks claims whose lock ran out as expired and returns them. SKIP LOCKED lets every process
    * sweep at once without waiting on each other or on a submit in flight.
    */

@@ -81,6 +81,7 @@ export class ReviewService {
     const task = await this.dataSource.transaction(async (m) => {
       const task = await this.heldTask(m, user, taskId);
       await this.tasks.finishTask(m, task.id, 'released');
+      await this.tasks.settleUnclaimed(m, [task.reportId]);
       await this.audit.append(m, {
         action: 'task.released',
         reportId: task.reportId,
@@ -120,6 +121,7 @@ export class ReviewService {
     for (;;) {
       const lapsed = await this.dataSource.transaction(async (m) => {
         const rows = await this.tasks.expireLapsed(m, SWEEP_BATCH);
+        await this.tasks.settleUnclaimed(m, [...new Set(rows.map((t) => t.reportId))]);
         await this.auditExpired(m, rows);
         return rows;
       });
