@@ -4,7 +4,7 @@ import { renderProtocolPhoto } from '../../scripts/demo/protocol-image';
 import { unfalsify } from '../../scripts/demo/seed';
 import { checkScreen, DESKTOP, launchBrowser, logIn, newPage } from '../support/browser';
 import { MOSCOW_CSV } from '../support/data';
-import { moscowValues } from '../support/official';
+import { moscowCsv, moscowValues } from '../support/official';
 import { eventually, postReport } from '../support/reports';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 
@@ -195,6 +195,36 @@ describe('web UI: review, arbitration, official import and the public list (Chro
     // The shift moved ballots from "cancelled" to "issued in the room", into the box, valid, ЕР.
     expect(deltas.sort()).toEqual(['10', '17', '4', '6', '8'].sort());
     await checkScreen(page, 'public-precinct');
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('a corrected official version lists the precinct it changed, with both values', async () => {
+    const corrected = moscowCsv((rows) => {
+      const row = rows.find((r) => r[4] === 'УИК №1500')!;
+      row[21] = String(Number(row[21]) + 7); // line 17, ЕР
+    });
+    const { context, page, consoleErrors } = await newPage(browser);
+    await logIn(page, ctx.url, coordinator);
+    await page.goto(`${ctx.url}/admin/imports`);
+    await page.locator('#imports-election').selectOption(slug);
+    await page
+      .locator('#official-file')
+      .setInputFiles({ name: 'corrected.csv', mimeType: 'text/csv', buffer: corrected });
+    await page
+      .locator('form', { has: page.locator('#official-file') })
+      .getByRole('button', { name: 'Upload' })
+      .click();
+    await page.locator('[data-import-id]').getByText('Import finished.').waitFor({ timeout: 120_000 });
+    await page.getByRole('link', { name: 'v2: changes' }).click();
+    await page.getByText('Precincts changed between version 1 and version 2: 1.').waitFor();
+    const card = page.locator('[data-precinct="1500"]');
+    const before = moscowValues('1500')[16];
+    expect(await card.locator('tr[data-line="17"] td').allInnerTexts()).toEqual([
+      before.toLocaleString('en-GB'),
+      (before + 7).toLocaleString('en-GB'),
+    ]);
+    await checkScreen(page, 'coordinator-import-changes');
     expect(consoleErrors).toEqual([]);
     await context.close();
   });

@@ -248,7 +248,7 @@ export const en = {
   'imports.versionChanges': 'v{version}: changes',
   'changes.title': 'Changes in the official results',
   'changes.first': 'This is the first version: there is nothing earlier to compare with.',
-  'changes.summary': '{n} precincts changed between version {previous} and version {version}.',
+  'changes.summary': 'Precincts changed between version {previous} and version {version}: {n}.',
   'changes.previous': 'Before',
   'changes.current': 'Now',
 
