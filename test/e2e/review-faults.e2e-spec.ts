@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { ChildProcess } from 'node:child_process';
 import { ReviewReconciler } from '@app/review';
 import IORedis from 'ioredis';
+import { freePort, killChild, startRedis } from '../support/reports';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import {
   claim,
@@ -13,46 +13,6 @@ import {
   ReviewWorld,
   submit,
 } from '../support/review';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** A throw-away redis-server of this test file: nothing persisted, so a restart loses every key. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const client = new IORedis(port, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  await eventually(
-    () =>
-      client.connect().then(
-        () => true,
-        () => undefined,
-      ),
-    10_000,
-  );
-  client.disconnect();
-  return child;
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /** Long enough that no claim lapses by accident on a loaded machine; lapses are made on purpose. */
 const LOCK_SECONDS = 20;
@@ -80,7 +40,7 @@ describe('review: lock expiry and restarts lose no task', () => {
   });
   afterAll(async () => {
     await ctx?.close();
-    if (redis) await stopRedis(redis);
+    if (redis) await killChild(redis);
   });
 
   /**
@@ -179,7 +139,7 @@ describe('review: lock expiry and restarts lose no task', () => {
     const waiting = reports.filter((r) => r !== held.reportId);
 
     const before = await runId();
-    await stopRedis(redis);
+    await killChild(redis);
     redis = await startRedis(port);
     expect(await runId()).not.toBe(before); // a new server, and it keeps nothing on disk
 
