@@ -58,9 +58,13 @@ export class ReportSubmissionService {
     body: Record<string, unknown>,
     files: UploadedFile[],
   ): Promise<SubmitResultDto> {
-    const election = await this.elections.getEntity(slug);
+    // Two independent reads, one wait: each round trip to PostgreSQL is on the upload's
+    // critical path. An unknown election is still the first answer.
+    const [election, earlier] = await Promise.all([
+      this.elections.getEntity(slug),
+      this.earlierReport(observer.id, body),
+    ]);
     // A resend of an accepted report is answered before its files are looked at again.
-    const earlier = await this.reports.findByClientId(observer.id, clientReportIdOf(body));
     if (earlier) return { ...earlier, created: false };
     const fields = parseSubmissionFields(body, this.elections.templateOf(election));
     if (files.length === 0) throw new BadRequestException('Attach at least one photo in the field "photos"');
@@ -87,6 +91,17 @@ export class ReportSubmissionService {
     }
     this.relay.kick();
     return { id: reportId, status: 'received', created: true };
+  }
+
+  /** The report this observer sent before with the same clientReportId; none if the id is bad (refused below). */
+  private async earlierReport(observerId: string, body: Record<string, unknown>) {
+    let clientReportId: string;
+    try {
+      clientReportId = clientReportIdOf(body);
+    } catch {
+      return undefined;
+    }
+    return this.reports.findByClientId(observerId, clientReportId);
   }
 
   /** Checks every file (in order, so the first bad one is named) and describes the photos. */
