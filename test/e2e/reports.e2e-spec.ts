@@ -209,6 +209,13 @@ describe('observer reports: happy path and idempotency', () => {
     expect(rows).toHaveLength(1);
     const photos = await ctx.db.query(`SELECT id FROM photos WHERE report_id = $1`, [rows[0].id]);
     expect(photos).toHaveLength(1);
+    // Resends write no second report.received, sequential or concurrent.
+    const received = await ctx.db.query(
+      `SELECT report_id AS "reportId", count(*)::int AS n FROM audit_log
+        WHERE action = 'report.received' AND report_id = ANY($1::uuid[]) GROUP BY report_id ORDER BY 1`,
+      [[first.body.id, rows[0].id]],
+    );
+    expect(received).toEqual([first.body.id, rows[0].id].sort().map((reportId) => ({ reportId, n: 1 })));
     // The same bytes are stored once, however many reports carry them.
     const sha = (await ctx.db.query(`SELECT sha256 FROM photos WHERE report_id = $1`, [rows[0].id]))[0].sha256;
     const originals = (await storedFiles(ctx)).filter((f) => f.includes('/originals/') && f.endsWith(sha));

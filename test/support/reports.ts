@@ -224,9 +224,14 @@ export function killChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
 }
 
 /** An entry point (the worker, the API) as its own process, from the TypeScript sources, with the test's environment. */
-export function spawnEntry(ctx: TestContext, entry: string, env: Record<string, string> = {}): ChildProcess {
+export function spawnEntry(
+  ctx: TestContext,
+  entry: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildProcess {
   const root = join(__dirname, '..', '..');
-  return spawn(process.execPath, ['-r', './test/support/swc-register.js', entry], {
+  return spawn(process.execPath, [...nodeArgs, '-r', './test/support/swc-register.js', entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...ctx.env, ...env },
     stdio: 'ignore',
@@ -307,22 +312,42 @@ export function sendMultipart(
 
 /**
  * The benchmarks' baseline server: busboy straight to disk, answering 202 once the file is
- * written (with `durable`, once it is also flushed to disk, as a 202 of the API promises).
+ * written. With `durable` it does what a 202 of the API promises, and nothing more: SHA-256 while
+ * streaming, the file flushed to disk (fsync), then renamed to its content address
+ * `<2 hex>/<sha256>` and that directory synced, so the file and its name survive a power cut.
  */
 const BARE_BUSBOY_SERVER = `
 const busboy = require('busboy');
+const { createHash } = require('node:crypto');
 const { createServer } = require('node:http');
-const { createWriteStream } = require('node:fs');
+const { createWriteStream, mkdirSync } = require('node:fs');
+const { open, rename } = require('node:fs/promises');
 const { join } = require('node:path');
+const { Transform } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
-const flush = process.env.DURABLE === 'true';
+const durable = process.env.DURABLE === 'true';
 let n = 0;
+async function syncDir(dir) {
+  const handle = await open(dir, 'r');
+  try { await handle.sync(); } finally { await handle.close(); }
+}
+async function store(file) {
+  const temp = join(process.env.DIR, 'tmp-' + String(++n));
+  if (!durable) return pipeline(file, createWriteStream(temp));
+  const hash = createHash('sha256');
+  const hashing = new Transform({ transform(chunk, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  await pipeline(file, hashing, createWriteStream(temp, { flush: true }));
+  const sha = hash.digest('hex');
+  const dir = join(process.env.DIR, sha.slice(0, 2));
+  mkdirSync(dir, { recursive: true });
+  await rename(temp, join(dir, sha));
+  await syncDir(dir);
+}
 createServer((req, res) => {
   if (req.method !== 'POST') return res.end('ok');
   const parser = busboy({ headers: req.headers });
   const writes = [];
-  parser.on('file', (_name, file) =>
-    writes.push(pipeline(file, createWriteStream(join(process.env.DIR, String(++n)), { flush }))));
+  parser.on('file', (_name, file) => writes.push(store(file)));
   parser.on('close', () => Promise.all(writes).then(() => { res.writeHead(202); res.end('{}'); }));
   req.pipe(parser);
 }).listen(Number(process.env.PORT), '127.0.0.1');

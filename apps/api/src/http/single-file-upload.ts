@@ -7,10 +7,16 @@ const MAX_UPLOAD_BYTES = 1024 ** 3;
 
 /**
  * Streams the one file of a multipart request straight into `consume`, with nothing held in
- * memory or on disk: for CSV files that PostgreSQL parses as they arrive. Any other file or a
- * missing one is a 400; the request is drained either way so the answer reaches the client.
+ * memory or on disk: for CSV files that PostgreSQL parses as they arrive. `consume` also gets
+ * the name the client gave the file ('' if none), for callers that keep it (an import's
+ * history); it never reaches a path. Any other file or a missing one is a 400; the request is
+ * drained either way so the answer reaches the client.
  */
-export function singleFileUpload<T>(req: Request, field: string, consume: (file: Readable) => Promise<T>): Promise<T> {
+export function singleFileUpload<T>(
+  req: Request,
+  field: string,
+  consume: (file: Readable, fileName: string) => Promise<T>,
+): Promise<T> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new BadRequestException(`Send the file as multipart/form-data in the field "${field}"`));
   }
@@ -24,14 +30,14 @@ export function singleFileUpload<T>(req: Request, field: string, consume: (file:
     }
     let work: Promise<T> | undefined;
     let failure: HttpException | undefined;
-    parser.on('file', (name, file) => {
+    parser.on('file', (name, file, info) => {
       if (name !== field || work) {
         failure ??= new BadRequestException(`Unexpected file field "${name}"; send one file in "${field}"`);
         file.resume();
         return;
       }
       file.on('limit', () => file.destroy(new PayloadTooLargeException('The file is larger than 1 GB')));
-      work = consume(file);
+      work = consume(file, info.filename ?? '');
       work.catch(() => file.resume());
     });
     parser.on('error', (e: Error) => {

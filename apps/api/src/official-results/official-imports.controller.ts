@@ -11,7 +11,7 @@ import {
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
-import { namedFileUpload } from './named-file-upload';
+import { singleFileUpload } from '../http/single-file-upload';
 
 @ApiTags('official results')
 @ApiBearerAuth()
@@ -34,7 +34,7 @@ export class OfficialImportsController {
     @CurrentUser() user: AuthUser,
   ): Promise<ImportAcceptedDto> {
     const election = await this.elections.getEntity(slug);
-    return namedFileUpload(req, 'file', (file, name) => this.imports.accept(election, user, file, name));
+    return singleFileUpload(req, 'file', (file, name) => this.imports.accept(election, user, file, name));
   }
 
   @Get('elections/:slug/imports')

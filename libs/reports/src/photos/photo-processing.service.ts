@@ -116,14 +116,8 @@ export class PhotoProcessingService {
     const settled = await this.dataSource.transaction(async (manager) => {
       const result = await this.reports.settle(manager, reportId);
       if (!result) return false;
-      const { status, processed, failed, observerId, precinctId, receivedAt, photos } = result;
-      // Written here, once, rather than in every upload's transaction: see ReportSubmissionService.
-      await this.audit.append(manager, {
-        action: 'report.received',
-        reportId,
-        actorId: observerId,
-        data: { precinctId, photos, receivedAt },
-      });
+      const { status, processed, failed } = result;
+      // `report.received` was written by the upload itself; this entry follows it in the report's chain.
       await this.audit.append(manager, { action: 'report.processed', reportId, data: { status, processed, failed } });
       if (status === 'awaiting_review') {
         await this.outbox.add(manager, ...reviewJobsFor(reportId, this.config.reviewsRequired));

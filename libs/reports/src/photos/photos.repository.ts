@@ -135,11 +135,18 @@ export class PhotosRepository {
     return rows.sort((a, b) => a.position - b.position).map((r) => r.id);
   }
 
-  /** Serialises writers of the same bytes: see `PhotoStorage.commitOriginal` and cleanup. */
+  /**
+   * Serialises writers of the same bytes: see `ReportSubmissionService.ensureOriginals` and
+   * cleanup. One round trip for all of a report's photos; the locks are taken in key order
+   * (PostgreSQL evaluates volatile output expressions after ORDER BY), so two uploads sharing
+   * photos cannot deadlock.
+   */
   async lockBytes(manager: EntityManager, sha256s: string[]): Promise<void> {
-    for (const sha of [...new Set(sha256s)].sort()) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`photo-bytes:${sha}`]);
-    }
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+         FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C"`,
+      [[...new Set(sha256s)].map((sha) => `photo-bytes:${sha}`)],
+    );
   }
 
   async bytesReferenced(manager: EntityManager, sha256: string): Promise<boolean> {

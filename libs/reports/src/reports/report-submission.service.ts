@@ -1,4 +1,5 @@
 import { AuthUser } from '@app/accounts';
+import { AuditService } from '@app/audit';
 import { ElectionsService, PrecinctsRepository } from '@app/elections';
 import { job, JobName, OutboxRelay, OutboxService } from '@app/queue';
 import { PhotoStorage, UploadedFile } from '@app/storage';
@@ -15,12 +16,11 @@ export const photoJobId = (photoId: string): string => `photo-${photoId}`;
 
 /**
  * Accepts an observer's report: checks every field and file, then in ONE transaction writes
- * the report, its photos and their processing jobs (outbox). Its audit entry is written when
- * the report is settled (see `PhotoProcessingService.settle`): the audit chain takes one lock
- * for every entry, and holding it in every upload would queue all uploads behind it. The photos are
- * linked to their content address before the commit, and checked under a lock inside the
- * transaction, so a committed report always has its files. Temporary files are removed
- * whatever happens.
+ * the report, its photos, their processing jobs (outbox) and its `report.received` audit
+ * entry. The entry opens the report's own audit chain, so concurrent uploads never wait for
+ * each other on it; a resend writes no report and so no second entry. The photos are linked to
+ * their content address before the commit, and checked under a lock inside the transaction, so
+ * a committed report always has its files. Temporary files are removed whatever happens.
  */
 @Injectable()
 export class ReportSubmissionService {
@@ -34,6 +34,7 @@ export class ReportSubmissionService {
     private readonly photos: PhotosRepository,
     private readonly inspector: PhotoInspector,
     private readonly storage: PhotoStorage,
+    private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly relay: OutboxRelay,
   ) {}
@@ -57,9 +58,13 @@ export class ReportSubmissionService {
     body: Record<string, unknown>,
     files: UploadedFile[],
   ): Promise<SubmitResultDto> {
-    const election = await this.elections.getEntity(slug);
+    // Two independent reads, one wait: each round trip to PostgreSQL is on the upload's
+    // critical path. An unknown election is still the first answer.
+    const [election, earlier] = await Promise.all([
+      this.elections.getEntity(slug),
+      this.earlierReport(observer.id, body),
+    ]);
     // A resend of an accepted report is answered before its files are looked at again.
-    const earlier = await this.reports.findByClientId(observer.id, clientReportIdOf(body));
     if (earlier) return { ...earlier, created: false };
     const fields = parseSubmissionFields(body, this.elections.templateOf(election));
     if (files.length === 0) throw new BadRequestException('Attach at least one photo in the field "photos"');
@@ -86,6 +91,17 @@ export class ReportSubmissionService {
     }
     this.relay.kick();
     return { id: reportId, status: 'received', created: true };
+  }
+
+  /** The report this observer sent before with the same clientReportId; none if the id is bad (refused below). */
+  private async earlierReport(observerId: string, body: Record<string, unknown>) {
+    let clientReportId: string;
+    try {
+      clientReportId = clientReportIdOf(body);
+    } catch {
+      return undefined;
+    }
+    return this.reports.findByClientId(observerId, clientReportId);
   }
 
   /** Checks every file (in order, so the first bad one is named) and describes the photos. */
@@ -120,6 +136,12 @@ export class ReportSubmissionService {
           manager,
           ...photoIds.map((photoId) => job(JobName.ProcessPhoto, photoJobId(photoId), { photoId, reportId: id })),
         );
+        await this.audit.append(manager, {
+          action: 'report.received',
+          reportId: id,
+          actorId: report.observerId,
+          data: { precinctId: report.precinctId, photos: photos.map((p) => p.sha256) },
+        });
         return id;
       });
     } finally {

@@ -16,16 +16,11 @@ export interface ReportRow {
   precinct: { id: number; region: string; district: string | null; territory: string | null; number: string };
 }
 
-/** A report just moved out of processing, with what its audit entries record. */
+/** A report just moved out of processing, with what its `report.processed` entry records. */
 export interface SettledReport {
   status: ReportStatus;
   processed: number;
   failed: number;
-  observerId: string;
-  precinctId: number;
-  receivedAt: Date;
-  /** SHA-256 of each photo, in upload order. */
-  photos: string[];
 }
 
 export interface NewReport {
@@ -116,9 +111,7 @@ export class ReportsRepository {
           SET status = CASE WHEN c.processed > 0 THEN 'awaiting_review' ELSE 'rejected' END, updated_at = now()
          FROM counts c
         WHERE r.id = $1 AND r.status IN ('received', 'processing') AND c.pending = 0
-       RETURNING r.status, c.processed, c.failed, r.observer_id AS "observerId", r.precinct_id AS "precinctId",
-                 r.created_at AS "receivedAt",
-                 ARRAY(SELECT p.sha256 FROM photos p WHERE p.report_id = r.id ORDER BY p.position) AS photos`,
+       RETURNING r.status, c.processed, c.failed`,
         [reportId],
       ),
     );
