@@ -44,6 +44,10 @@ export class PhotosController {
       'Content-Disposition',
       `${photo.variant === 'original' ? 'attachment' : 'inline'}; filename="${id}-${photo.variant}.${extension}"`,
     );
-    await pipeline(this.storage.read(photo.path), res);
+    await pipeline(this.storage.read(photo.path), res).catch((e: NodeJS.ErrnoException) => {
+      // A viewer that leaves mid-download (a closed tab, a scrolled-past thumbnail) is no error.
+      if (e.code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed) return;
+      throw e;
+    });
   }
 }
