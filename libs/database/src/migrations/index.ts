@@ -3,6 +3,7 @@ import { CreateAuditAndMatches1764133300000 } from './1764133300000-CreateAuditA
 import { CreatePhotoSimilarities1764133400000 } from './1764133400000-CreatePhotoSimilarities';
 import { CreateReviewTasks1764133500000 } from './1764133500000-CreateReviewTasks';
 import { TunePrecinctMatches1764133600000 } from './1764133600000-TunePrecinctMatches';
+import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-DropOfficialResultsForeignKeys';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
-export const MIGRATIONS = [CreateCoreSchema1764133200000, CreateAuditAndMatches1764133300000, CreatePhotoSimilarities1764133400000, CreateReviewTasks1764133500000, TunePrecinctMatches1764133600000];
+export const MIGRATIONS = [CreateCoreSchema1764133200000, CreateAuditAndMatches1764133300000, CreatePhotoSimilarities1764133400000, CreateReviewTasks1764133500000, TunePrecinctMatches1764133600000, DropOfficialResultsForeignKeys1764133900000];

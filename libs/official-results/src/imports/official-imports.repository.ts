@@ -93,6 +93,16 @@ export class OfficialImportsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [IMPORT_LOCK, electionId]);
   }
 
+  /**
+   * Settings for the import's transaction only: the staged table is never analysed, so row
+   * estimates are guesses, and a guess above JIT's threshold compiled the row checks for longer
+   * than they run; hashes and sorts over 96 k staged rows spilled to disk at the default 4 MB.
+   */
+  async tuneForBulk(manager: EntityManager): Promise<void> {
+    await manager.query(`SET LOCAL jit = off`);
+    await manager.query(`SET LOCAL work_mem = '64MB'`);
+  }
+
   async statusOf(manager: EntityManager, id: string): Promise<string | undefined> {
     const rows: Array<{ status: string }> = await manager.query(`SELECT status FROM official_imports WHERE id = $1`, [
       id,
