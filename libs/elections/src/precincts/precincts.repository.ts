@@ -103,19 +103,20 @@ export class PrecinctsRepository {
     const kept = (t: string) => `(${t}.district, ${t}.territory${fromFile ? `, ${t}.evoting` : ''})`;
     const [row] = await runner.query(
       `WITH src AS (
-         SELECT region, district, territory, number, ${evoting} AS evoting
-           FROM (SELECT btrim(${col(columns.region)}) AS region, nullif(btrim(${col(columns.district)}), '') AS district,
-                        nullif(btrim(${col(columns.territory)}), '') AS territory, precinct_number AS number, *
-                   FROM ${staged.table}) s
+         SELECT btrim(${col(columns.region)}) AS region, nullif(btrim(${col(columns.district)}), '') AS district,
+                nullif(btrim(${col(columns.territory)}), '') AS territory, precinct_number AS number
+                ${fromFile ? `, ${col(columns.evoting ?? 'evoting')}` : ''}
+           FROM ${staged.table}
        ), changed AS (
          UPDATE precincts p SET district = s.district, territory = s.territory${fromFile ? ', evoting = s.evoting' : ''}
-           FROM src s
+           -- The flag is worked out only where it is needed: rows that may change, new rows.
+           FROM (SELECT *${fromFile ? `, ${evoting} AS evoting` : ''} FROM src) s
           WHERE p.election_id = $1 AND p.region = s.region AND p.number = s.number
             AND ${kept('p')} IS DISTINCT FROM ${kept('s')}
          RETURNING 1
        ), added AS (
          INSERT INTO precincts AS p (election_id, region, district, territory, number, evoting)
-         SELECT $1, region, district, territory, number, evoting FROM src s
+         SELECT $1, region, district, territory, number, ${evoting} FROM src s
           WHERE NOT EXISTS (SELECT 1 FROM precincts e
                              WHERE e.election_id = $1 AND e.region = s.region AND e.number = s.number)
          -- Only a precinct created meanwhile by another transaction can conflict here.
