@@ -21,7 +21,8 @@ export function precinctNumber(label: string | null | undefined, district?: stri
  * generated column, where a comparison of constants (a file without a district column) has none.
  */
 export function precinctNumberSql(label: string, district: string): string {
-  const digits = (text: string) => `translate(coalesce(${text}, ''), translate(coalesce(${text}, ''), '0123456789', ''), '')`;
+  const digits = (text: string) =>
+    `translate(coalesce(${text}, ''), translate(coalesce(${text}, ''), '0123456789', ''), '')`;
   const number = (text: string) =>
     `CASE WHEN length(ltrim(${digits(text)}, '0')) = 0 THEN '0' ELSE ltrim(${digits(text)}, '0') END`;
   return `CASE
