@@ -4,6 +4,7 @@ import { CreatePhotoSimilarities1764133400000 } from './1764133400000-CreatePhot
 import { CreateReviewTasks1764133500000 } from './1764133500000-CreateReviewTasks';
 import { TunePrecinctMatches1764133600000 } from './1764133600000-TunePrecinctMatches';
 import { ChainAuditPerStream1764133800000 } from './1764133800000-ChainAuditPerStream';
+import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-DropOfficialResultsForeignKeys';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateReviewTasks1764133500000,
   TunePrecinctMatches1764133600000,
   ChainAuditPerStream1764133800000,
+  DropOfficialResultsForeignKeys1764133900000,
 ];

@@ -13,13 +13,21 @@ export function precinctNumber(label: string | null | undefined, district?: stri
   return districtDigits ? `E${districtDigits.replace(/^0+(?=\d)/, '')}` : null;
 }
 
-/** SQL twin of `precinctNumber` over two text expressions. */
+/**
+ * SQL twin of `precinctNumber` over two text expressions. Digits are kept with `translate`
+ * (delete every character that is not a digit) and leading zeros dropped with `ltrim`: five
+ * times cheaper than regular expressions, which were most of a national import's keying.
+ * Emptiness is tested with `length`, which needs no collation: the rule also serves as a
+ * generated column, where a comparison of constants (a file without a district column) has none.
+ */
 export function precinctNumberSql(label: string, district: string): string {
+  const digits = (text: string) =>
+    `translate(coalesce(${text}, ''), translate(coalesce(${text}, ''), '0123456789', ''), '')`;
+  const number = (text: string) =>
+    `CASE WHEN length(ltrim(${digits(text)}, '0')) = 0 THEN '0' ELSE ltrim(${digits(text)}, '0') END`;
   return `CASE
-    WHEN regexp_replace(coalesce(${label}, ''), '\\D', '', 'g') <> ''
-      THEN regexp_replace(regexp_replace(${label}, '\\D', '', 'g'), '^0+(?=\\d)', '')
-    WHEN btrim(coalesce(${label}, '')) = '' AND regexp_replace(coalesce(${district}, ''), '\\D', '', 'g') <> ''
-      THEN 'E' || regexp_replace(regexp_replace(${district}, '\\D', '', 'g'), '^0+(?=\\d)', '')
+    WHEN length(${digits(label)}) > 0 THEN ${number(label)}
+    WHEN length(btrim(coalesce(${label}, ''))) = 0 AND length(${digits(district)}) > 0 THEN 'E' || ${number(district)}
   END`;
 }
 

@@ -29,6 +29,7 @@ export class PrecinctsService {
         const runner = manager.queryRunner!;
         const staged = await stageCsv(runner, file, {
           maxBytes: MAX_PRECINCT_FILE_BYTES,
+          computed: PrecinctsRepository.stagedKeys(columns),
           checkHeaders: (headers) => {
             const missing = required.filter((h) => !headers.includes(h));
             if (missing.length > 0) {

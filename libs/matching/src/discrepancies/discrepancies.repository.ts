@@ -33,7 +33,9 @@ export interface StoredMatch {
  */
 function filterSql(f: MatchFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [f.electionId, f.statuses];
-  let where = `m.election_id = $1 AND m.status = ANY($2::text[])`;
+  // One status as an equality: with `= ANY(…)` on its second column the listing index cannot
+  // return rows in order, and a page of `status=match` sorted the whole list (p99 84 ms).
+  let where = `m.election_id = $1 AND ${f.statuses.length === 1 ? 'm.status = ($2::text[])[1]' : 'm.status = ANY($2::text[])'}`;
   if (f.region !== undefined || f.district !== undefined) {
     params.push(f.region ?? null, f.district ?? null);
     where += ` AND m.precinct_id IN (SELECT id FROM precincts

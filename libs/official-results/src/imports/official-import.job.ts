@@ -98,6 +98,7 @@ export class OfficialImportJob {
     return this.dataSource.transaction(async (manager) => {
       const runner = manager.queryRunner!;
       await this.imports.lockElection(manager, election.id);
+      await this.imports.tuneForBulk(manager);
       if ((await this.imports.statusOf(manager, imp.id)) !== 'running') return { skipped: 'finished meanwhile' };
       const staged = await this.stage(runner, imp, model, progress);
       await this.imports.progress(imp.id, staged.rows, staged.rows);
@@ -139,6 +140,7 @@ export class OfficialImportJob {
     try {
       return await stageCsv(runner, source.stream, {
         maxBytes: MAX_OFFICIAL_FILE_BYTES,
+        computed: PrecinctsRepository.stagedKeys(columns),
         checkHeaders: (headers) => {
           const missing = required.filter((h) => !headers.includes(h));
           if (missing.length > 0) {

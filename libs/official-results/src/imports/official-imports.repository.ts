@@ -93,6 +93,16 @@ export class OfficialImportsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [IMPORT_LOCK, electionId]);
   }
 
+  /**
+   * Settings for the import's transaction only: the staged table is never analysed, so row
+   * estimates are guesses, and a guess above JIT's threshold compiled the row checks for longer
+   * than they run; hashes and sorts over 96 k staged rows spilled to disk at the default 4 MB.
+   */
+  async tuneForBulk(manager: EntityManager): Promise<void> {
+    await manager.query(`SET LOCAL jit = off`);
+    await manager.query(`SET LOCAL work_mem = '64MB'`);
+  }
+
   async statusOf(manager: EntityManager, id: string): Promise<string | undefined> {
     const rows: Array<{ status: string }> = await manager.query(`SELECT status FROM official_imports WHERE id = $1`, [
       id,
@@ -112,6 +122,8 @@ export class OfficialImportsRepository {
    * Every cell of a line column that is not a whole number from 0 to 999,999,999. Rows are
    * first passed by a cheap test without regular expressions (no empty cell, only digits once
    * the cells are joined, at most nine per cell): a fifth of the cost of one pattern per cell.
+   * `||` and `ltrim` join and test the digits in 0.11 s over the national file, where
+   * `concat` and `translate` took 0.28 s (nulls are caught by `num_nulls` first).
    * Only the rare rows that fail it are taken apart per line, where padded numbers still pass.
    */
   async badCells(
@@ -122,7 +134,8 @@ export class OfficialImportsRepository {
     if (lines.length === 0) return [];
     const list = lines.map((l) => l.column).join(', ');
     const lengths = lines.map((l) => `length(${l.column})`).join(', ');
-    const fine = `num_nulls(${list}) = 0 AND translate(concat(${list}), '0123456789', '') = ''
+    const joined = lines.map((l) => l.column).join(' || ');
+    const fine = `num_nulls(${list}) = 0 AND ltrim(${joined}, '0123456789') = ''
       AND least(${lengths}) >= 1 AND greatest(${lengths}) <= 9`;
     const anyBad = `NOT (${fine})`;
     const cells = lines.map((l) => `(${l.n}, s.${l.column})`).join(', ');
