@@ -38,7 +38,9 @@ export async function renderProtocolPhoto(
       <path d="M ${width - 380} ${height - 95} q 40 -40 80 0 t 80 0 t 60 -10" stroke="#1a3f8f" stroke-width="3" fill="none"/>
     </g>
   </svg>`;
-  const page = await sharp(Buffer.from(svg)).rotate(options.rotate ?? 1.5, { background: '#8a8d91' }).toBuffer();
+  const page = await sharp(Buffer.from(svg))
+    .rotate(options.rotate ?? 1.5, { background: '#8a8d91' })
+    .toBuffer();
   return sharp(page)
     .extend({ top: 40, bottom: 40, left: 40, right: 40, background: '#8a8d91' })
     .jpeg({ quality: options.quality ?? 82 })

@@ -107,7 +107,11 @@ export interface UploadOptions {
  * Multipart POST through XMLHttpRequest, the only browser API that reports upload progress.
  * Resolves with the HTTP status and parsed body of a 2xx answer; rejects with ApiError or NetworkError.
  */
-export function upload<T>(path: string, form: FormData, opts: UploadOptions = {}): Promise<{ status: number; body: T }> {
+export function upload<T>(
+  path: string,
+  form: FormData,
+  opts: UploadOptions = {},
+): Promise<{ status: number; body: T }> {
   return new Promise((resolve, reject) => {
     if (!navigator.onLine) return reject(new NetworkError('offline'));
     const xhr = new XMLHttpRequest();
@@ -159,8 +163,12 @@ export const api = {
     post<{ accessToken: string; user: User }>('/auth/register', body),
   me: () => get<User>('/auth/me'),
   invites: () => get<{ items: Invite[] } | Invite[]>('/invites').then(listOf),
-  createInvite: (body: { role: 'observer' | 'moderator'; electionSlug?: string; maxUses?: number; expiresAt?: string }) =>
-    post<{ code: string }>('/invites', body),
+  createInvite: (body: {
+    role: 'observer' | 'moderator';
+    electionSlug?: string;
+    maxUses?: number;
+    expiresAt?: string;
+  }) => post<{ code: string }>('/invites', body),
 
   // Elections and precincts
   elections: () => get<{ items: Election[] } | Election[]>('/elections').then(listOf),
@@ -181,16 +189,21 @@ export const api = {
   },
   extend: (taskId: string) => post<{ lockExpiresAt: string }>(`/review/tasks/${enc(taskId)}/extend`),
   submitValues: (taskId: string, values: ProtocolValues, confirmViolations = false) =>
-    post<SubmitResult>(`/review/tasks/${enc(taskId)}/submit`, { values, ...(confirmViolations ? { confirmViolations } : {}) }),
+    post<SubmitResult>(`/review/tasks/${enc(taskId)}/submit`, {
+      values,
+      ...(confirmViolations ? { confirmViolations } : {}),
+    }),
   reject: (taskId: string, reason: RejectReason, text?: string) =>
     post<SubmitResult>(`/review/tasks/${enc(taskId)}/submit`, { reject: { reason, ...(text ? { text } : {}) } }),
   release: (taskId: string) => post<void>(`/review/tasks/${enc(taskId)}/release`),
   /** Gives a task back when the moderator leaves the page; `keepalive` lets it outlive the page. */
   releaseOnExit: (taskId: string) => {
     if (!navigator.onLine) return;
-    void fetch(`/api/review/tasks/${enc(taskId)}/release`, { method: 'POST', headers: authHeaders(), keepalive: true }).catch(
-      () => undefined,
-    );
+    void fetch(`/api/review/tasks/${enc(taskId)}/release`, {
+      method: 'POST',
+      headers: authHeaders(),
+      keepalive: true,
+    }).catch(() => undefined);
   },
   transcriptions: (taskId: string) =>
     get<{ transcriptions: Transcription[]; differingLines: number[] }>(`/review/tasks/${enc(taskId)}/transcriptions`),
@@ -200,12 +213,16 @@ export const api = {
   precinctsImportPath: (slug: string) => `/elections/${enc(slug)}/precincts`,
   officialImportPath: (slug: string) => `/elections/${enc(slug)}/official-results`,
   importStatus: (id: string) => get<ImportStatus>(`/imports/${enc(id)}`),
-  importChanges: (id: string, page = 1) => get<ImportChanges>(`/imports/${enc(id)}/changes${query({ page, pageSize: 100 })}`),
-  imports: (slug: string) => get<{ items: ImportStatus[] } | ImportStatus[]>(`/elections/${enc(slug)}/imports`).then(listOf),
+  importChanges: (id: string, page = 1) =>
+    get<ImportChanges>(`/imports/${enc(id)}/changes${query({ page, pageSize: 100 })}`),
+  imports: (slug: string) =>
+    get<{ items: ImportStatus[] } | ImportStatus[]>(`/elections/${enc(slug)}/imports`).then(listOf),
 
   // Public
-  discrepancies: (slug: string, f: { status?: string; region?: string; district?: string; page?: number; pageSize?: number }) =>
-    get<{ items: Discrepancy[]; total: number }>(`/elections/${enc(slug)}/discrepancies${query(f)}`),
+  discrepancies: (
+    slug: string,
+    f: { status?: string; region?: string; district?: string; page?: number; pageSize?: number },
+  ) => get<{ items: Discrepancy[]; total: number }>(`/elections/${enc(slug)}/discrepancies${query(f)}`),
   discrepanciesCsvUrl: (slug: string, f: { status?: string; region?: string; district?: string }) =>
     `/api/elections/${enc(slug)}/discrepancies.csv${query(f)}`,
   summary: (slug: string) => get<Summary>(`/elections/${enc(slug)}/summary`),

@@ -58,13 +58,7 @@ export interface Precinct {
 export type ProtocolValues = Record<string, number>;
 
 export type ReportStatus =
-  | 'received'
-  | 'processing'
-  | 'awaiting_review'
-  | 'in_review'
-  | 'needs_arbitration'
-  | 'reviewed'
-  | 'rejected';
+  'received' | 'processing' | 'awaiting_review' | 'in_review' | 'needs_arbitration' | 'reviewed' | 'rejected';
 
 export interface Photo {
   id: string;
@@ -238,5 +232,8 @@ export interface Forensics {
   turnout?: number;
   highTurnoutThreshold?: number;
   highTurnoutPrecincts?: number;
-  integerPercent?: { turnout: { observed: number; expected: number }; leaderShare: { observed: number; expected: number } };
+  integerPercent?: {
+    turnout: { observed: number; expected: number };
+    leaderShare: { observed: number; expected: number };
+  };
 }

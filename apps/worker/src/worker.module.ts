@@ -36,7 +36,11 @@ const photoConcurrency = Number(process.env.PHOTO_CONCURRENCY) || 2;
     JobRegistry,
     ReconcilerService,
     // Queue → concurrency. The review queue is absent: moderators take its jobs through the API.
-    ...queueProcessors({ [QueueName.Photos]: photoConcurrency, [QueueName.OfficialResults]: 1, [QueueName.Matching]: 1 }),
+    ...queueProcessors({
+      [QueueName.Photos]: photoConcurrency,
+      [QueueName.OfficialResults]: 1,
+      [QueueName.Matching]: 1,
+    }),
   ],
 })
 export class WorkerModule {}

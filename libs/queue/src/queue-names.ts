@@ -71,7 +71,11 @@ export function reviewJobsFor(reportId: string, reviewsRequired: number): JobReq
 }
 
 /** The matching job for a report that has just become `reviewed`. */
-export function matchJobFor(electionId: string, precinctId: number, reportId: string): JobRequest<JobName.MatchPrecinct> {
+export function matchJobFor(
+  electionId: string,
+  precinctId: number,
+  reportId: string,
+): JobRequest<JobName.MatchPrecinct> {
   // BullMQ refuses custom ids with a colon unless they have exactly three parts.
   return { name: JobName.MatchPrecinct, jobId: `match:${reportId}:1`, payload: { electionId, precinctId } };
 }

@@ -27,7 +27,10 @@ export function ElectionSelect({ value, onChange, id = 'election', allowNone = f
         value={value}
         onChange={(e) => {
           const slug = (e.currentTarget as HTMLSelectElement).value;
-          onChange(slug, data?.find((x) => x.slug === slug));
+          onChange(
+            slug,
+            data?.find((x) => x.slug === slug),
+          );
         }}
       >
         {allowNone && <option value="">{t('common.anyElection')}</option>}

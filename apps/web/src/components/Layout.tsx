@@ -40,7 +40,10 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <div class="top-tools">
             <label class="lang">
               <span class="sr-only">{t('nav.language')}</span>
-              <select value={getLang()} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as 'ru' | 'en')}>
+              <select
+                value={getLang()}
+                onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as 'ru' | 'en')}
+              >
                 {LANGS.map((l) => (
                   <option key={l} value={l}>
                     {l === 'ru' ? 'Русский' : 'English'}

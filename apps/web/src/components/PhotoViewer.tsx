@@ -117,16 +117,40 @@ export function PhotoViewer({ photos, alt }: { photos: Photo[]; alt: string }) {
         {failed && <span class="error-text">{t('photo.failed')}</span>}
       </div>
       <div class="viewer-tools" role="toolbar" aria-label={t('photo.tools')}>
-        <button type="button" onClick={() => zoomBy(1.25)} aria-label={t('photo.zoomIn')} title={t('photo.zoomIn')}>+</button>
-        <button type="button" onClick={() => zoomBy(0.8)} aria-label={t('photo.zoomOut')} title={t('photo.zoomOut')}>−</button>
-        <button type="button" onClick={() => rotate(-90)} aria-label={t('photo.rotateLeft')} title={t('photo.rotateLeft')}>↺</button>
-        <button type="button" onClick={() => rotate(90)} aria-label={t('photo.rotateRight')} title={t('photo.rotateRight')}>↻</button>
-        <button type="button" onClick={() => setView(INITIAL)}>{t('photo.reset')}</button>
-        <span class="viewer-zoom" aria-live="polite">{Math.round(view.zoom * 100)} %</span>
+        <button type="button" onClick={() => zoomBy(1.25)} aria-label={t('photo.zoomIn')} title={t('photo.zoomIn')}>
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(0.8)} aria-label={t('photo.zoomOut')} title={t('photo.zoomOut')}>
+          −
+        </button>
+        <button
+          type="button"
+          onClick={() => rotate(-90)}
+          aria-label={t('photo.rotateLeft')}
+          title={t('photo.rotateLeft')}
+        >
+          ↺
+        </button>
+        <button
+          type="button"
+          onClick={() => rotate(90)}
+          aria-label={t('photo.rotateRight')}
+          title={t('photo.rotateRight')}
+        >
+          ↻
+        </button>
+        <button type="button" onClick={() => setView(INITIAL)}>
+          {t('photo.reset')}
+        </button>
+        <span class="viewer-zoom" aria-live="polite">
+          {Math.round(view.zoom * 100)} %
+        </span>
       </div>
       {photos.length > 1 && (
         <div class="viewer-thumbs" role="group" aria-label={t('photo.switch')}>
-          <button type="button" onClick={() => go(-1)} aria-label={t('photo.prev')}>‹</button>
+          <button type="button" onClick={() => go(-1)} aria-label={t('photo.prev')}>
+            ‹
+          </button>
           {photos.map((p, i) => (
             <button
               type="button"
@@ -138,7 +162,9 @@ export function PhotoViewer({ photos, alt }: { photos: Photo[]; alt: string }) {
               {i + 1}
             </button>
           ))}
-          <button type="button" onClick={() => go(1)} aria-label={t('photo.next')}>›</button>
+          <button type="button" onClick={() => go(1)} aria-label={t('photo.next')}>
+            ›
+          </button>
         </div>
       )}
     </section>

@@ -11,7 +11,8 @@ export const en = {
   'nav.review': 'Review',
   'nav.arbitrate': 'Arbitration',
   'nav.admin': 'Administration',
-  'footer.source': 'Official results: Central Election Commission of Russia, as collected by Sergey Shpilkin and Dmitry Kobak.',
+  'footer.source':
+    'Official results: Central Election Commission of Russia, as collected by Sergey Shpilkin and Dmitry Kobak.',
 
   'common.loading': 'Loading…',
   'common.wait': 'Please wait…',
@@ -23,7 +24,8 @@ export const en = {
   'common.notFound': 'Page not found.',
 
   'home.title': 'Votecheck',
-  'home.intro': 'Observers photograph the precinct protocols; two moderators transcribe each photo independently; the numbers are compared with the official results.',
+  'home.intro':
+    'Observers photograph the precinct protocols; two moderators transcribe each photo independently; the numbers are compared with the official results.',
   'home.results': 'Precincts where the protocol and the official numbers differ. No login needed.',
   'home.login': 'For observers, moderators and coordinators.',
   'home.report': 'Send a photo of a protocol.',
@@ -71,7 +73,8 @@ export const en = {
   'report.numbersHint': 'Fill in any lines you can read; moderators check every number against the photo anyway.',
   'report.comment': 'Comment (optional)',
   'report.submit': 'Send report',
-  'report.offlineHint': 'The report is saved on this device first. Without a connection it is sent as soon as the network returns, even after the page is closed and opened again.',
+  'report.offlineHint':
+    'The report is saved on this device first. Without a connection it is sent as soon as the network returns, even after the page is closed and opened again.',
   'report.needElection': 'Choose an election.',
   'report.needPrecinct': 'Enter the region and the precinct number.',
   'report.needPhoto': 'Add at least one photo.',
@@ -159,7 +162,8 @@ export const en = {
   'review.release': 'Release',
   'review.released': 'The task went back to the queue.',
   'review.fillLine': 'Line {n}: enter a whole number from 0 to 10,000,000.',
-  'review.violations': 'These control ratios are broken. Check the numbers against the photo. If the protocol itself breaks them, confirm:',
+  'review.violations':
+    'These control ratios are broken. Check the numbers against the photo. If the protocol itself breaks them, confirm:',
   'review.confirmViolations': 'The protocol itself breaks this — confirm',
   'review.rejectReason': 'Reason',
   'review.rejectText': 'Note (optional)',
@@ -223,7 +227,8 @@ export const en = {
 
   'imports.title': 'Imports',
   'imports.precincts': 'Precinct list',
-  'imports.precinctsHint': 'CSV with the template’s precinct columns (region, number, optionally district, territory, evoting).',
+  'imports.precinctsHint':
+    'CSV with the template’s precinct columns (region, number, optionally district, territory, evoting).',
   'imports.precinctsDone': 'Precincts: {inserted} new, {updated} updated, {total} in the file.',
   'imports.official': 'Official results',
   'imports.officialHint': 'CSV or CSV.GZ with the template’s headers. Each successful import is a new version.',
@@ -288,7 +293,8 @@ export const en = {
   'results.deltaHint': 'Δ = official minus observed.',
 
   'evoting.title': 'E-voting: did it change who leads?',
-  'evoting.intro': 'For each district: the shares of the leading parties on paper ballots only, and with the remote e-voting units added.',
+  'evoting.intro':
+    'For each district: the shares of the leading parties on paper ballots only, and with the remote e-voting units added.',
   'evoting.reversedCount': 'The leader changed in {n} of {total} districts.',
   'evoting.chartTitle': 'Share of valid ballots, paper → with e-voting',
   'evoting.chartHint': 'Highlighted rows: the leader changed.',
@@ -301,7 +307,8 @@ export const en = {
   'evoting.reversed': 'changed',
 
   'forensics.title': 'Forensics',
-  'forensics.intro': 'Distributions of turnout and of the leader’s share over precincts. Clean elections give smooth bell shapes; peaks at round numbers and a long tail of high turnout with a high leader share are signs of falsification.',
+  'forensics.intro':
+    'Distributions of turnout and of the leader’s share over precincts. Clean elections give smooth bell shapes; peaks at round numbers and a long tail of high turnout with a high leader share are signs of falsification.',
   'forensics.allRegions': 'all regions',
   'forensics.highTurnout': 'Share of precincts with abnormally high turnout: {pct} %',
   'forensics.turnout': 'Turnout',

@@ -122,7 +122,8 @@ async function sendOne(r: QueuedReport): Promise<void> {
   try {
     const { body } = await upload<{ id: string; status: string }>(api.reportPath(r.electionSlug), buildForm(r), {
       signal: current.signal,
-      onProgress: (loaded, total) => emit({ type: 'progress', id: r.clientReportId, loaded, total: total || r.totalBytes }),
+      onProgress: (loaded, total) =>
+        emit({ type: 'progress', id: r.clientReportId, loaded, total: total || r.totalBytes }),
     });
     await updateReport(r.clientReportId, (x) => ({
       ...x,

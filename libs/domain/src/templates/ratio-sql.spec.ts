@@ -9,12 +9,16 @@ describe('control ratios in SQL', () => {
   let client: Client;
 
   beforeAll(async () => {
-    client = new Client({ connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' });
+    client = new Client({
+      connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    });
     await client.connect();
   });
   afterAll(() => client.end());
 
-  const valid = [1515, 1500, 10, 900, 50, 540, 50, 900, 20, 930, 0, 0, 300, 30, 100, 50, 250, 80, 40, 10, 5, 5, 20, 10, 20, 10];
+  const valid = [
+    1515, 1500, 10, 900, 50, 540, 50, 900, 20, 930, 0, 0, 300, 30, 100, 50, 250, 80, 40, 10, 5, 5, 20, 10, 20, 10,
+  ];
 
   async function sqlViolations(values: Array<number | null>): Promise<string[]> {
     const { rows } = await client.query(`SELECT ${violatedRatiosSql(model, '$1::int[]')} AS v`, [values]);

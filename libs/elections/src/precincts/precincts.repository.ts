@@ -13,7 +13,10 @@ export interface StagedPrecinctProblem {
 export class PrecinctsRepository {
   constructor(@InjectRepository(PrecinctEntity) private readonly precincts: Repository<PrecinctEntity>) {}
 
-  findOne(electionId: string, where: { id?: number; region?: string; number?: string }): Promise<PrecinctEntity | null> {
+  findOne(
+    electionId: string,
+    where: { id?: number; region?: string; number?: string },
+  ): Promise<PrecinctEntity | null> {
     return this.precincts.findOneBy({ electionId, ...where });
   }
 
@@ -53,9 +56,14 @@ export class PrecinctsRepository {
    * The computed columns a staged precinct file needs (pass to `stageCsv`): `precinct_number`,
    * the API's precinct number rule, worked out by PostgreSQL as each row is copied.
    */
-  static stagedKeys(columns: PrecinctColumns): (column: (header: string) => string | undefined) => Record<string, string> {
+  static stagedKeys(
+    columns: PrecinctColumns,
+  ): (column: (header: string) => string | undefined) => Record<string, string> {
     return (column) => ({
-      precinct_number: precinctNumberSql(column(columns.number) ?? 'NULL', (columns.district && column(columns.district)) || 'NULL'),
+      precinct_number: precinctNumberSql(
+        column(columns.number) ?? 'NULL',
+        (columns.district && column(columns.district)) || 'NULL',
+      ),
     });
   }
 
@@ -64,7 +72,11 @@ export class PrecinctsRepository {
    * no number, or a (region, number) that repeats. Repeats are found by hashing the keys, and
    * only the rare repeated keys are joined back to their rows.
    */
-  async keyStagedRows(runner: QueryRunner, staged: StagedCsv, columns: PrecinctColumns): Promise<StagedPrecinctProblem[]> {
+  async keyStagedRows(
+    runner: QueryRunner,
+    staged: StagedCsv,
+    columns: PrecinctColumns,
+  ): Promise<StagedPrecinctProblem[]> {
     const region = staged.column(columns.region)!;
     const label = staged.column(columns.number)!;
     return runner.query(

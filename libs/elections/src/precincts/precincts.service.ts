@@ -33,7 +33,9 @@ export class PrecinctsService {
           checkHeaders: (headers) => {
             const missing = required.filter((h) => !headers.includes(h));
             if (missing.length > 0) {
-              throw new CsvFormatError(`missing header${missing.length > 1 ? 's' : ''}: ${missing.map((h) => `"${h}"`).join(', ')}`);
+              throw new CsvFormatError(
+                `missing header${missing.length > 1 ? 's' : ''}: ${missing.map((h) => `"${h}"`).join(', ')}`,
+              );
             }
           },
         });
@@ -69,8 +71,14 @@ export class PrecinctsService {
   }
 
   /** Finds a precinct by id or by (region, number); null when there is none. */
-  find(election: ElectionEntity, key: { id?: number; region?: string; number?: string }): Promise<PrecinctEntity | null> {
-    return this.precincts.findOne(election.id, key.id !== undefined ? { id: key.id } : { region: key.region, number: key.number });
+  find(
+    election: ElectionEntity,
+    key: { id?: number; region?: string; number?: string },
+  ): Promise<PrecinctEntity | null> {
+    return this.precincts.findOne(
+      election.id,
+      key.id !== undefined ? { id: key.id } : { region: key.region, number: key.number },
+    );
   }
 
   async setEvoting(election: ElectionEntity, id: number, evoting: boolean): Promise<PrecinctDto> {
@@ -85,5 +93,12 @@ export class PrecinctsService {
 }
 
 export function toPrecinctDto(p: PrecinctEntity): PrecinctDto {
-  return { id: p.id, region: p.region, district: p.district, territory: p.territory, number: p.number, evoting: p.evoting };
+  return {
+    id: p.id,
+    region: p.region,
+    district: p.district,
+    territory: p.territory,
+    number: p.number,
+    evoting: p.evoting,
+  };
 }

@@ -49,7 +49,10 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
     <div ref={ref}>
       <svg width={width} height={height} role="img" aria-label={summary} font-family={FONT} font-size="12">
         {legend.map((l, i) => (
-          <g key={l.text} transform={`translate(${8 + (i % perLine) * colW} ${M.top + Math.floor(i / perLine) * 18 + 8})`}>
+          <g
+            key={l.text}
+            transform={`translate(${8 + (i % perLine) * colW} ${M.top + Math.floor(i / perLine) * 18 + 8})`}
+          >
             <circle r="5" cx="5" cy="0" fill={l.hollow ? '#ffffff' : l.color} stroke={l.color} stroke-width="2" />
             <text x="14" dy="0.32em" fill={INK}>
               {l.text.length > maxChars ? `${l.text.slice(0, maxChars - 1)}…` : l.text}
@@ -57,7 +60,9 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
           </g>
         ))}
         {rows.map((r, i) =>
-          r.highlight ? <rect key={`h${r.label}`} x={0} y={top + i * ROW} width={width} height={ROW} fill="#fff3cd" /> : null,
+          r.highlight ? (
+            <rect key={`h${r.label}`} x={0} y={top + i * ROW} width={width} height={ROW} fill="#fff3cd" />
+          ) : null,
         )}
         {ticks.map((v) => (
           <g key={v}>
@@ -71,7 +76,14 @@ export function DumbbellChart({ rows, series, xLabel, fromLabel, toLabel, summar
           const cy = top + i * ROW + ROW / 2;
           return (
             <g key={r.label}>
-              <text x={M.left - 8} y={cy} dy="0.32em" text-anchor="end" fill={INK} font-weight={r.highlight ? '700' : '400'}>
+              <text
+                x={M.left - 8}
+                y={cy}
+                dy="0.32em"
+                text-anchor="end"
+                fill={INK}
+                font-weight={r.highlight ? '700' : '400'}
+              >
                 {r.label}
               </text>
               {series.map((s) => {

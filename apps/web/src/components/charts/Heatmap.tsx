@@ -39,13 +39,26 @@ export function Heatmap({ bins, cells, xLabel, yLabel, summary, legendLabel }: P
 
   return (
     <div ref={ref}>
-      <svg width={M.left + size + M.right} height={height} role="img" aria-label={summary} font-family={FONT} font-size="12">
+      <svg
+        width={M.left + size + M.right}
+        height={height}
+        role="img"
+        aria-label={summary}
+        font-family={FONT}
+        font-size="12"
+      >
         <rect x={M.left} y={M.top} width={size} height={size} fill="#ffffff" stroke={INK} stroke-width="1" />
         {cells.map((col, i) =>
           col.map((v, j) =>
             v > 0 ? (
-              <rect key={`${i}-${j}`} x={x(edge(i, nx))} y={y(edge(j + 1, ny))} width={Math.max(0.5, x(edge(i + 1, nx)) - x(edge(i, nx)))}
-                height={Math.max(0.5, y(edge(j, ny)) - y(edge(j + 1, ny)))} fill={shade(v, max)}>
+              <rect
+                key={`${i}-${j}`}
+                x={x(edge(i, nx))}
+                y={y(edge(j + 1, ny))}
+                width={Math.max(0.5, x(edge(i + 1, nx)) - x(edge(i, nx)))}
+                height={Math.max(0.5, y(edge(j, ny)) - y(edge(j + 1, ny)))}
+                fill={shade(v, max)}
+              >
                 <title>{formatNumber(v)}</title>
               </rect>
             ) : null,
@@ -53,22 +66,44 @@ export function Heatmap({ bins, cells, xLabel, yLabel, summary, legendLabel }: P
         )}
         {ticks.map((v) => (
           <g key={v}>
-            <text x={x(v)} y={M.top + size + 16} text-anchor="middle" fill={INK}>{v}</text>
-            <text x={M.left - 6} y={y(v)} dy="0.32em" text-anchor="end" fill={INK}>{v}</text>
+            <text x={x(v)} y={M.top + size + 16} text-anchor="middle" fill={INK}>
+              {v}
+            </text>
+            <text x={M.left - 6} y={y(v)} dy="0.32em" text-anchor="end" fill={INK}>
+              {v}
+            </text>
           </g>
         ))}
-        <text x={M.left + size / 2} y={height - 6} text-anchor="middle" fill={INK} font-weight="600">{xLabel}</text>
-        <text transform={`translate(14 ${M.top + size / 2}) rotate(-90)`} text-anchor="middle" fill={INK} font-weight="600">
+        <text x={M.left + size / 2} y={height - 6} text-anchor="middle" fill={INK} font-weight="600">
+          {xLabel}
+        </text>
+        <text
+          transform={`translate(14 ${M.top + size / 2}) rotate(-90)`}
+          text-anchor="middle"
+          fill={INK}
+          font-weight="600"
+        >
           {yLabel}
         </text>
       </svg>
       <p class="hint heatmap-legend">
-        {[1, Math.round(Math.sqrt(max)), max].filter((v, i, a) => a.indexOf(v) === i).map((v) => (
-          <span key={v} style={{ display: 'inline-flex', alignItems: 'center', gap: '4px', marginRight: '12px' }}>
-            <span aria-hidden="true" style={{ display: 'inline-block', width: '14px', height: '14px', background: shade(v, max), border: '1px solid #d0d4da' }} />
-            {formatNumber(v)}
-          </span>
-        ))}
+        {[1, Math.round(Math.sqrt(max)), max]
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .map((v) => (
+            <span key={v} style={{ display: 'inline-flex', alignItems: 'center', gap: '4px', marginRight: '12px' }}>
+              <span
+                aria-hidden="true"
+                style={{
+                  display: 'inline-block',
+                  width: '14px',
+                  height: '14px',
+                  background: shade(v, max),
+                  border: '1px solid #d0d4da',
+                }}
+              />
+              {formatNumber(v)}
+            </span>
+          ))}
         {legendLabel ?? ''}
       </p>
     </div>

@@ -37,8 +37,14 @@ export function Histogram({ bins, xLabel, yLabel, summary }: Props) {
           </g>
         ))}
         {sorted.map((b) => (
-          <rect key={b.pct} x={x(b.pct)} width={Math.max(1, x(b.pct + step) - x(b.pct) - 0.5)} y={y(b.count)}
-            height={Math.max(0, y(0) - y(b.count))} fill={BAR}>
+          <rect
+            key={b.pct}
+            x={x(b.pct)}
+            width={Math.max(1, x(b.pct + step) - x(b.pct) - 0.5)}
+            y={y(b.count)}
+            height={Math.max(0, y(0) - y(b.count))}
+            fill={BAR}
+          >
             <title>{`${formatNumber(b.pct, step < 1 ? 1 : 0)}–${formatNumber(b.pct + step, step < 1 ? 1 : 0)} %: ${formatNumber(b.count)}`}</title>
           </rect>
         ))}
@@ -51,7 +57,12 @@ export function Histogram({ bins, xLabel, yLabel, summary }: Props) {
         <text x={(M.left + width - M.right) / 2} y={height - 6} text-anchor="middle" fill={INK} font-weight="600">
           {xLabel}
         </text>
-        <text transform={`translate(14 ${(M.top + height - M.bottom) / 2}) rotate(-90)`} text-anchor="middle" fill={INK} font-weight="600">
+        <text
+          transform={`translate(14 ${(M.top + height - M.bottom) / 2}) rotate(-90)`}
+          text-anchor="middle"
+          fill={INK}
+          font-weight="600"
+        >
           {yLabel}
         </text>
       </svg>

@@ -37,4 +37,3 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-s
 export const INK = '#1a1a1a';
 export const GRID = '#d0d4da';
 export const BAR = '#1f5fbf';
-

@@ -29,10 +29,24 @@ export function LoginPage() {
     <form class="card narrow stack" onSubmit={submit(logIn)}>
       <h1>{t('auth.loginTitle')}</h1>
       {error && <Notice kind="error">{error}</Notice>}
-      <TextField id="login-email" label={t('auth.email')} type="email" autoComplete="username" required
-        value={email} onValue={setEmail} />
-      <TextField id="login-password" label={t('auth.password')} type="password" autoComplete="current-password" required
-        value={password} onValue={setPassword} />
+      <TextField
+        id="login-email"
+        label={t('auth.email')}
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onValue={setEmail}
+      />
+      <TextField
+        id="login-password"
+        label={t('auth.password')}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onValue={setPassword}
+      />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? t('common.wait') : t('auth.login')}
       </button>

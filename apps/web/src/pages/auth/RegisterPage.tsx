@@ -33,12 +33,39 @@ export function RegisterPage() {
     <form class="card narrow stack" onSubmit={submit(register)}>
       <h1>{t('auth.registerTitle')}</h1>
       {error && <Notice kind="error">{error}</Notice>}
-      <TextField id="reg-code" label={t('auth.inviteCode')} required autoComplete="off" value={code} onValue={setCode} />
-      <TextField id="reg-email" label={t('auth.email')} type="email" autoComplete="username" required
-        value={email} onValue={setEmail} />
-      <TextField id="reg-name" label={t('auth.displayName')} autoComplete="name" value={displayName} onValue={setDisplayName} />
-      <TextField id="reg-password" label={t('auth.password')} type="password" autoComplete="new-password" required
-        value={password} onValue={setPassword} />
+      <TextField
+        id="reg-code"
+        label={t('auth.inviteCode')}
+        required
+        autoComplete="off"
+        value={code}
+        onValue={setCode}
+      />
+      <TextField
+        id="reg-email"
+        label={t('auth.email')}
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onValue={setEmail}
+      />
+      <TextField
+        id="reg-name"
+        label={t('auth.displayName')}
+        autoComplete="name"
+        value={displayName}
+        onValue={setDisplayName}
+      />
+      <TextField
+        id="reg-password"
+        label={t('auth.password')}
+        type="password"
+        autoComplete="new-password"
+        required
+        value={password}
+        onValue={setPassword}
+      />
       <button type="submit" class="primary" disabled={busy}>
         {busy ? t('common.wait') : t('auth.register')}
       </button>

@@ -43,8 +43,13 @@ export function FileUpload({ id, title, hint, accept, path, onUploaded }: Props)
       <p class="hint">{hint}</p>
       <div class="field">
         <label for={id}>{t('imports.file')}</label>
-        <input id={id} type="file" accept={accept} required
-          onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <input
+          id={id}
+          type="file"
+          accept={accept}
+          required
+          onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+        />
       </div>
       <button type="submit" class="primary" disabled={!file || sent !== null}>
         {t('imports.upload')}

@@ -25,7 +25,11 @@ export function ImportChangesPage({ id }: { id: string }) {
           <p role="status">
             {data.previousVersion === null
               ? t('changes.first')
-              : t('changes.summary', { n: formatNumber(data.total), version: data.version ?? '?', previous: data.previousVersion })}
+              : t('changes.summary', {
+                  n: formatNumber(data.total),
+                  version: data.version ?? '?',
+                  previous: data.previousVersion,
+                })}
           </p>
           <ul class="cards">
             {data.items.map((c) => (
@@ -39,14 +43,20 @@ export function ImportChangesPage({ id }: { id: string }) {
                     <thead>
                       <tr>
                         <th scope="col">{t('results.line')}</th>
-                        <th scope="col" class="num">{t('changes.previous')}</th>
-                        <th scope="col" class="num">{t('changes.current')}</th>
+                        <th scope="col" class="num">
+                          {t('changes.previous')}
+                        </th>
+                        <th scope="col" class="num">
+                          {t('changes.current')}
+                        </th>
                       </tr>
                     </thead>
                     <tbody>
                       {c.lines.map((l) => (
                         <tr key={l.n} data-line={l.n}>
-                          <th scope="row">{l.n}. {l.key}</th>
+                          <th scope="row">
+                            {l.n}. {l.key}
+                          </th>
                           <td class="num">{formatNumber(l.previous)}</td>
                           <td class="num">{formatNumber(l.current)}</td>
                         </tr>

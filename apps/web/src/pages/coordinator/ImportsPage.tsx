@@ -12,7 +12,9 @@ import { ImportProgress } from './ImportProgress';
 export function ImportsPage() {
   const t = useT();
   const [slug, setSlug] = useStored('votecheck.admin.election', '');
-  const [precinctResult, setPrecinctResult] = useState<{ inserted: number; updated: number; total: number } | null>(null);
+  const [precinctResult, setPrecinctResult] = useState<{ inserted: number; updated: number; total: number } | null>(
+    null,
+  );
   const [importId, setImportId] = useState<string | null>(null);
   const history = useAsync(() => (slug ? api.imports(slug) : Promise.resolve([])), [slug]);
 
@@ -22,9 +24,14 @@ export function ImportsPage() {
       <ElectionSelect value={slug} onChange={setSlug} id="imports-election" />
       {slug && (
         <>
-          <FileUpload id="precincts-file" title={t('imports.precincts')} hint={t('imports.precinctsHint')} accept=".csv,text/csv"
+          <FileUpload
+            id="precincts-file"
+            title={t('imports.precincts')}
+            hint={t('imports.precinctsHint')}
+            accept=".csv,text/csv"
             path={api.precinctsImportPath(slug)}
-            onUploaded={(b) => setPrecinctResult(b as { inserted: number; updated: number; total: number })} />
+            onUploaded={(b) => setPrecinctResult(b as { inserted: number; updated: number; total: number })}
+          />
           {precinctResult && (
             <Notice kind="success">
               {t('imports.precinctsDone', {
@@ -34,9 +41,14 @@ export function ImportsPage() {
               })}
             </Notice>
           )}
-          <FileUpload id="official-file" title={t('imports.official')} hint={t('imports.officialHint')}
-            accept=".csv,.gz,text/csv,application/gzip" path={api.officialImportPath(slug)}
-            onUploaded={(b) => setImportId((b as { importId: string }).importId)} />
+          <FileUpload
+            id="official-file"
+            title={t('imports.official')}
+            hint={t('imports.officialHint')}
+            accept=".csv,.gz,text/csv,application/gzip"
+            path={api.officialImportPath(slug)}
+            onUploaded={(b) => setImportId((b as { importId: string }).importId)}
+          />
           {importId && <ImportProgress key={importId} importId={importId} onFinished={history.reload} />}
           <section class="stack-sm">
             <h2>{t('imports.history')}</h2>
@@ -48,8 +60,12 @@ export function ImportsPage() {
                     <tr>
                       <th scope="col">{t('imports.when')}</th>
                       <th scope="col">{t('imports.state')}</th>
-                      <th scope="col" class="num">{t('imports.rowsCol')}</th>
-                      <th scope="col" class="num">{t('imports.errors')}</th>
+                      <th scope="col" class="num">
+                        {t('imports.rowsCol')}
+                      </th>
+                      <th scope="col" class="num">
+                        {t('imports.errors')}
+                      </th>
                       <th scope="col">{t('imports.version')}</th>
                     </tr>
                   </thead>
@@ -57,8 +73,12 @@ export function ImportsPage() {
                     {history.data.map((i) => (
                       <tr key={i.id ?? i.importId}>
                         <td>{formatDateTime(i.createdAt)}</td>
-                        <td><StatusBadge status={`import_${i.status}`} /></td>
-                        <td class="num">{formatNumber(i.rowsDone)} / {formatNumber(i.rowsTotal)}</td>
+                        <td>
+                          <StatusBadge status={`import_${i.status}`} />
+                        </td>
+                        <td class="num">
+                          {formatNumber(i.rowsDone)} / {formatNumber(i.rowsTotal)}
+                        </td>
                         <td class="num">{formatNumber(i.errors?.length ?? 0)}</td>
                         <td>
                           {i.version != null && (

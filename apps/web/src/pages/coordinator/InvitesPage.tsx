@@ -43,7 +43,11 @@ export function InvitesPage() {
         <h2>{t('invites.create')}</h2>
         <div class="field">
           <label for="invite-role">{t('invites.role')}</label>
-          <select id="invite-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as 'observer')}>
+          <select
+            id="invite-role"
+            value={role}
+            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as 'observer')}
+          >
             <option value="observer">{t('role.observer')}</option>
             <option value="moderator">{t('role.moderator')}</option>
           </select>
@@ -51,12 +55,23 @@ export function InvitesPage() {
         <ElectionSelect value={slug} onChange={setSlug} id="invite-election" allowNone />
         <div class="field">
           <label for="invite-uses">{t('invites.maxUses')}</label>
-          <input id="invite-uses" type="number" min={1} inputMode="numeric" value={maxUses}
-            onInput={(e) => setMaxUses(e.currentTarget.value)} />
+          <input
+            id="invite-uses"
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={maxUses}
+            onInput={(e) => setMaxUses(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="invite-expires">{t('invites.expiresAt')}</label>
-          <input id="invite-expires" type="datetime-local" value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} />
+          <input
+            id="invite-expires"
+            type="datetime-local"
+            value={expiresAt}
+            onInput={(e) => setExpiresAt(e.currentTarget.value)}
+          />
         </div>
         <button type="submit" class="primary">
           {t('invites.createButton')}
@@ -84,17 +99,23 @@ export function InvitesPage() {
                   <th scope="col">{t('invites.code')}</th>
                   <th scope="col">{t('invites.role')}</th>
                   <th scope="col">{t('common.election')}</th>
-                  <th scope="col" class="num">{t('invites.uses')}</th>
+                  <th scope="col" class="num">
+                    {t('invites.uses')}
+                  </th>
                   <th scope="col">{t('invites.expiresAt')}</th>
                 </tr>
               </thead>
               <tbody>
                 {list.data.map((i) => (
                   <tr key={i.id ?? i.code}>
-                    <td><code>{i.code}</code></td>
+                    <td>
+                      <code>{i.code}</code>
+                    </td>
                     <td>{t(i.role === 'moderator' ? 'role.moderator' : 'role.observer')}</td>
                     <td>{i.electionSlug ?? '—'}</td>
-                    <td class="num">{i.uses ?? 0} / {i.maxUses ?? '∞'}</td>
+                    <td class="num">
+                      {i.uses ?? 0} / {i.maxUses ?? '∞'}
+                    </td>
                     <td>{formatDateTime(i.expiresAt)}</td>
                   </tr>
                 ))}

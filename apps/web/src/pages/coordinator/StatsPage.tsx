@@ -19,9 +19,15 @@ export function StatsPage() {
             <thead>
               <tr>
                 <th scope="col">{t('stats.moderator')}</th>
-                <th scope="col" class="num">{t('stats.tasksDone')}</th>
-                <th scope="col" class="num">{t('stats.agreement')}</th>
-                <th scope="col" class="num">{t('stats.median')}</th>
+                <th scope="col" class="num">
+                  {t('stats.tasksDone')}
+                </th>
+                <th scope="col" class="num">
+                  {t('stats.agreement')}
+                </th>
+                <th scope="col" class="num">
+                  {t('stats.median')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -30,9 +36,13 @@ export function StatsPage() {
                   <td>{s.email}</td>
                   <td class="num">{formatNumber(s.tasksDone)}</td>
                   <td class="num">
-                    {s.agreementRate === null ? '—' : `${formatNumber(s.agreementRate * (s.agreementRate <= 1 ? 100 : 1), 1)} %`}
+                    {s.agreementRate === null
+                      ? '—'
+                      : `${formatNumber(s.agreementRate * (s.agreementRate <= 1 ? 100 : 1), 1)} %`}
                   </td>
-                  <td class="num">{s.medianSeconds === null ? '—' : `${formatNumber(s.medianSeconds)} ${t('stats.seconds')}`}</td>
+                  <td class="num">
+                    {s.medianSeconds === null ? '—' : `${formatNumber(s.medianSeconds)} ${t('stats.seconds')}`}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -11,7 +11,9 @@ export function TemplateView({ template }: { template: ProtocolTemplate }) {
           <caption>{t('elections.lines', { n: template.lines.length })}</caption>
           <thead>
             <tr>
-              <th scope="col" class="num">№</th>
+              <th scope="col" class="num">
+                №
+              </th>
               <th scope="col">{t('elections.key')}</th>
               <th scope="col">{t('elections.label')}</th>
             </tr>
@@ -20,8 +22,13 @@ export function TemplateView({ template }: { template: ProtocolTemplate }) {
             {template.lines.map((l) => (
               <tr key={l.n}>
                 <td class="num">{l.n}</td>
-                <td><code>{l.key}</code></td>
-                <td>{l.label}{l.candidate ? ' ★' : ''}</td>
+                <td>
+                  <code>{l.key}</code>
+                </td>
+                <td>
+                  {l.label}
+                  {l.candidate ? ' ★' : ''}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -31,7 +38,9 @@ export function TemplateView({ template }: { template: ProtocolTemplate }) {
       <ul class="plain">
         {template.ratios.map((r) => (
           <li key={r.id}>
-            <span class={`badge badge-${r.severity}`}>{t(r.severity === 'error' ? 'elections.error' : 'elections.warning')}</span>{' '}
+            <span class={`badge badge-${r.severity}`}>
+              {t(r.severity === 'error' ? 'elections.error' : 'elections.warning')}
+            </span>{' '}
             <code>{r.expr}</code>
           </li>
         ))}

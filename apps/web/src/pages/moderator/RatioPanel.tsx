@@ -13,20 +13,27 @@ export function RatioPanel({ checks }: { checks: RatioCheck[] }) {
       </p>
       <ul>
         {checks.map((c) => {
-          const cls = c.state === 'broken' ? (c.ratio.severity === 'error' ? 'ratio-error' : 'ratio-warning') : `ratio-${c.state}`;
+          const cls =
+            c.state === 'broken'
+              ? c.ratio.severity === 'error'
+                ? 'ratio-error'
+                : 'ratio-warning'
+              : `ratio-${c.state}`;
           const icon = c.state === 'ok' ? '✓' : c.state === 'broken' ? (c.ratio.severity === 'error' ? '✗' : '!') : '…';
           return (
             <li key={c.ratio.id} class={cls} data-ratio={c.ratio.id}>
-              <span aria-hidden="true" class="ratio-icon">{icon}</span>
+              <span aria-hidden="true" class="ratio-icon">
+                {icon}
+              </span>
               <span class="ratio-body">
-              <code>{c.ratio.expr}</code>
-              {c.state === 'broken' && (
-                <span class="ratio-detail">
-                  {t(c.ratio.severity === 'error' ? 'review.ratioError' : 'review.ratioWarning')}:{' '}
-                  {t('review.sides', { left: formatNumber(c.left), right: formatNumber(c.right) })}
-                </span>
-              )}
-              {c.state === 'incomplete' && <span class="sr-only">{t('review.ratioIncomplete')}</span>}
+                <code>{c.ratio.expr}</code>
+                {c.state === 'broken' && (
+                  <span class="ratio-detail">
+                    {t(c.ratio.severity === 'error' ? 'review.ratioError' : 'review.ratioWarning')}:{' '}
+                    {t('review.sides', { left: formatNumber(c.left), right: formatNumber(c.right) })}
+                  </span>
+                )}
+                {c.state === 'incomplete' && <span class="sr-only">{t('review.ratioIncomplete')}</span>}
               </span>
             </li>
           );

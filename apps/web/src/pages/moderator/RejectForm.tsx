@@ -14,11 +14,18 @@ export function RejectForm({ onReject, onCancel, busy }: Props) {
   const [reason, setReason] = useState<RejectReason>('illegible');
   const [text, setText] = useState('');
   return (
-    <form class="card stack-sm reject" onSubmit={(e) => (e.preventDefault(), onReject(reason, text.trim() || undefined))}>
+    <form
+      class="card stack-sm reject"
+      onSubmit={(e) => (e.preventDefault(), onReject(reason, text.trim() || undefined))}
+    >
       <div class="field">
         <label for="reject-reason">{t('review.rejectReason')}</label>
-        <select id="reject-reason" value={reason} autoFocus
-          onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RejectReason)}>
+        <select
+          id="reject-reason"
+          value={reason}
+          autoFocus
+          onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RejectReason)}
+        >
           {REJECT_REASONS.map((r) => (
             <option key={r} value={r}>
               {t(`reject.${r}` as MessageKey)}
@@ -28,7 +35,13 @@ export function RejectForm({ onReject, onCancel, busy }: Props) {
       </div>
       <div class="field">
         <label for="reject-text">{t('review.rejectText')}</label>
-        <textarea id="reject-text" rows={2} maxLength={1000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea
+          id="reject-text"
+          rows={2}
+          maxLength={1000}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
       </div>
       <div class="row">
         <button type="submit" class="danger" disabled={busy}>

@@ -7,9 +7,7 @@ import type { ReviewTask, SubmitResult } from '../../types';
 import { TaskView } from './TaskView';
 
 type State =
-  | { kind: 'idle'; note?: string; result?: SubmitResult }
-  | { kind: 'empty' }
-  | { kind: 'task'; task: ReviewTask };
+  { kind: 'idle'; note?: string; result?: SubmitResult } | { kind: 'empty' } | { kind: 'task'; task: ReviewTask };
 
 /** The moderator's desk: take the next task from the review queue, transcribe, repeat. */
 export function ReviewPage({ arbitration = false }: { arbitration?: boolean }) {

@@ -59,10 +59,13 @@ export function TaskView({ task, onDone }: Props) {
 
   useEffect(() => {
     if (task.kind !== 'arbitrate' || arb) return;
-    api.transcriptions(task.taskId).then((r) => {
-      setArb(r);
-      setValues((v) => ({ ...agreed(r.transcriptions, lines), ...v }));
-    }, (err: unknown) => setError(errorText(err)));
+    api.transcriptions(task.taskId).then(
+      (r) => {
+        setArb(r);
+        setValues((v) => ({ ...agreed(r.transcriptions, lines), ...v }));
+      },
+      (err: unknown) => setError(errorText(err)),
+    );
   }, [task.taskId]);
 
   const fail = (err: unknown) => {
@@ -88,7 +91,9 @@ export function TaskView({ task, onDone }: Props) {
       numbers[String(n)] = v;
     }
     // Broken error ratios are caught here first; the server's 422 remains the authority.
-    const broken = checkRatios(task.template.ratios, numbers).filter((c) => c.state === 'broken' && c.ratio.severity === 'error');
+    const broken = checkRatios(task.template.ratios, numbers).filter(
+      (c) => c.state === 'broken' && c.ratio.severity === 'error',
+    );
     if (!confirm && broken.length > 0) {
       showViolations(broken.map((c) => c.ratio.expr));
       return;
@@ -140,8 +145,15 @@ export function TaskView({ task, onDone }: Props) {
         <PhotoViewer photos={task.photos} alt={t('review.photoAlt')} />
         <div class="stack">
           {task.kind === 'arbitrate' && !arb && <p class="muted">{t('common.loading')}</p>}
-          <TranscriptionForm template={task.template} values={values} onChange={(v) => (setValues(v), setViolations(null))} onSubmit={() => void submit()}
-            disabled={busy} transcriptions={arb?.transcriptions} differingLines={arb?.differingLines} />
+          <TranscriptionForm
+            template={task.template}
+            values={values}
+            onChange={(v) => (setValues(v), setViolations(null))}
+            onSubmit={() => void submit()}
+            disabled={busy}
+            transcriptions={arb?.transcriptions}
+            differingLines={arb?.differingLines}
+          />
           {error && <Notice kind="error">{error}</Notice>}
           {violations && (
             <Notice kind="warning">
@@ -153,7 +165,13 @@ export function TaskView({ task, onDone }: Props) {
                   </li>
                 ))}
               </ul>
-              <button id="confirm-violations" type="button" class="primary" disabled={busy} onClick={() => void submit(true)}>
+              <button
+                id="confirm-violations"
+                type="button"
+                class="primary"
+                disabled={busy}
+                onClick={() => void submit(true)}
+              >
                 {t('review.confirmViolations')}
               </button>
             </Notice>
@@ -169,7 +187,9 @@ export function TaskView({ task, onDone }: Props) {
               {t('review.release')}
             </button>
           </div>
-          {rejecting && <RejectForm busy={busy} onReject={(r, x) => void reject(r, x)} onCancel={() => setRejecting(false)} />}
+          {rejecting && (
+            <RejectForm busy={busy} onReject={(r, x) => void reject(r, x)} onCancel={() => setRejecting(false)} />
+          )}
         </div>
       </div>
     </div>

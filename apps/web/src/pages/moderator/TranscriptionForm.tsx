@@ -39,7 +39,9 @@ export function TranscriptionForm(props: Props) {
     return out;
   }, [template, values]);
   const checks = useMemo(() => checkRatios(template.ratios, parsed), [template, parsed]);
-  const brokenLines = new Set(checks.filter((c) => c.state === 'broken' && c.ratio.severity === 'error').flatMap((c) => c.lines));
+  const brokenLines = new Set(
+    checks.filter((c) => c.state === 'broken' && c.ratio.severity === 'error').flatMap((c) => c.lines),
+  );
 
   useEffect(() => {
     // Start at the first empty line: in arbitration the agreed lines are already filled in.

@@ -43,7 +43,10 @@ export function useTaskLock(taskId: string, initialExpiry: string): TaskLock {
     extending.current = true;
     api
       .extend(taskId)
-      .then((r) => setExpiresAt(Date.parse(r.lockExpiresAt)), () => undefined)
+      .then(
+        (r) => setExpiresAt(Date.parse(r.lockExpiresAt)),
+        () => undefined,
+      )
       .finally(() => (extending.current = false));
   }, [remainingMs, threshold, active, taskId]);
 

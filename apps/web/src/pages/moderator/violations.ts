@@ -6,7 +6,11 @@ export function violationsOf(err: ApiError): string[] {
   const list = (body?.ratioViolations ?? body?.violations ?? body?.ratios) as unknown;
   if (Array.isArray(list)) {
     return list.map((v) =>
-      typeof v === 'string' ? v : typeof v === 'object' && v ? String((v as { id?: string; expr?: string }).expr ?? (v as { id?: string }).id) : String(v),
+      typeof v === 'string'
+        ? v
+        : typeof v === 'object' && v
+          ? String((v as { id?: string; expr?: string }).expr ?? (v as { id?: string }).id)
+          : String(v),
     );
   }
   return [err.message];

@@ -36,7 +36,8 @@ export function MyReportsPage() {
     if (sentCount > 0) server.reload();
   }, [sentCount]);
   useEffect(() => {
-    for (const i of outbox.items) if (i.state === 'sent' && i.serverId && serverIds.has(i.serverId)) void removeQueued(i.clientReportId);
+    for (const i of outbox.items)
+      if (i.state === 'sent' && i.serverId && serverIds.has(i.serverId)) void removeQueued(i.clientReportId);
   }, [outbox.items, server.data]);
   const local = outbox.items.filter((i) => !(i.state === 'sent' && i.serverId && serverIds.has(i.serverId)));
 
@@ -55,9 +56,13 @@ export function MyReportsPage() {
           <h2 id="outbox-title">{t('myReports.outbox')}</h2>
           <ul class="cards">
             {local.map((item) => (
-              <OutboxItem key={item.clientReportId} item={item} progress={outbox.progress(item.clientReportId)}
+              <OutboxItem
+                key={item.clientReportId}
+                item={item}
+                progress={outbox.progress(item.clientReportId)}
                 onRetry={() => void retryNow(item.clientReportId)}
-                onDelete={() => void removeQueued(item.clientReportId)} />
+                onDelete={() => void removeQueued(item.clientReportId)}
+              />
             ))}
           </ul>
         </section>

@@ -89,8 +89,13 @@ export function NewReportPage() {
       {election?.template && <ObserverNumbers lines={election.template.lines} values={values} onChange={setValues} />}
       <div class="field">
         <label for="report-comment">{t('report.comment')}</label>
-        <textarea id="report-comment" rows={3} maxLength={4000} value={comment}
-          onInput={(e) => setComment(e.currentTarget.value)} />
+        <textarea
+          id="report-comment"
+          rows={3}
+          maxLength={4000}
+          value={comment}
+          onInput={(e) => setComment(e.currentTarget.value)}
+        />
       </div>
       {error && <Notice kind="error">{error}</Notice>}
       <button type="submit" class="primary big" disabled={busy}>

@@ -27,8 +27,15 @@ export function ObserverNumbers({ lines, values, onChange }: Props) {
               <label for={id}>
                 {line.n}. {line.label}
               </label>
-              <input id={id} inputMode="numeric" pattern="[0-9]*" autoComplete="off" value={v} aria-invalid={bad}
-                onInput={(e) => onChange({ ...values, [String(line.n)]: e.currentTarget.value })} />
+              <input
+                id={id}
+                inputMode="numeric"
+                pattern="[0-9]*"
+                autoComplete="off"
+                value={v}
+                aria-invalid={bad}
+                onInput={(e) => onChange({ ...values, [String(line.n)]: e.currentTarget.value })}
+              />
             </div>
           );
         })}

@@ -44,8 +44,12 @@ export function PhotoPicker({ photos, onChange }: Props) {
             <li key={`${f.name}-${i}`}>
               <img src={urls[i]} alt={t('report.photoN', { n: i + 1 })} />
               <span class="thumb-size">{formatNumber(f.size / 1024 / 1024, 1)} MB</span>
-              <button type="button" class="danger small" onClick={() => onChange(photos.filter((_, j) => j !== i))}
-                aria-label={t('report.removePhoto', { n: i + 1 })}>
+              <button
+                type="button"
+                class="danger small"
+                onClick={() => onChange(photos.filter((_, j) => j !== i))}
+                aria-label={t('report.removePhoto', { n: i + 1 })}
+              >
                 ✕
               </button>
             </li>

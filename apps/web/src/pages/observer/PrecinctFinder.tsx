@@ -57,13 +57,25 @@ export function PrecinctFinder({ slug, value, onChange }: Props) {
       <legend>{t('report.precinct')}</legend>
       <div class="field">
         <label for="precinct-number">{t('report.number')}</label>
-        <input id="precinct-number" inputMode="numeric" autoComplete="off" required value={value.number}
-          onInput={(e) => onChange({ ...value, number: e.currentTarget.value, label: undefined })} />
+        <input
+          id="precinct-number"
+          inputMode="numeric"
+          autoComplete="off"
+          required
+          value={value.number}
+          onInput={(e) => onChange({ ...value, number: e.currentTarget.value, label: undefined })}
+        />
       </div>
       <div class="field">
         <label for="precinct-region">{t('report.region')}</label>
-        <input id="precinct-region" list="precinct-regions" autoComplete="off" required value={value.region}
-          onInput={(e) => onChange({ ...value, region: e.currentTarget.value, label: undefined })} />
+        <input
+          id="precinct-region"
+          list="precinct-regions"
+          autoComplete="off"
+          required
+          value={value.region}
+          onInput={(e) => onChange({ ...value, region: e.currentTarget.value, label: undefined })}
+        />
         <datalist id="precinct-regions">
           {[...new Set(found?.map((p) => p.region) ?? [])].map((r) => (
             <option key={r} value={r} />

@@ -50,7 +50,11 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
     return (
       <div class="stack narrow">
         <h1>{t('results.title')}</h1>
-        <ElectionSelect value="" onChange={(s) => s && navigate(`/results/${encodeURIComponent(s)}`, true)} id="results-election" />
+        <ElectionSelect
+          value=""
+          onChange={(s) => s && navigate(`/results/${encodeURIComponent(s)}`, true)}
+          id="results-election"
+        />
       </div>
     );
   }
@@ -67,23 +71,39 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
       <form class="filters card" onSubmit={(e) => (e.preventDefault(), go(draft))}>
         <div class="field">
           <label for="f-region">{t('results.region')}</label>
-          <input id="f-region" value={draft.region} onInput={(e) => setDraft({ ...draft, region: e.currentTarget.value })} />
+          <input
+            id="f-region"
+            value={draft.region}
+            onInput={(e) => setDraft({ ...draft, region: e.currentTarget.value })}
+          />
         </div>
         <div class="field">
           <label for="f-district">{t('results.district')}</label>
-          <input id="f-district" value={draft.district} onInput={(e) => setDraft({ ...draft, district: e.currentTarget.value })} />
+          <input
+            id="f-district"
+            value={draft.district}
+            onInput={(e) => setDraft({ ...draft, district: e.currentTarget.value })}
+          />
         </div>
         <div class="field">
           <label for="f-status">{t('results.status')}</label>
-          <select id="f-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            id="f-status"
+            value={draft.status}
+            onChange={(e) => setDraft({ ...draft, status: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">{t('results.statusDefault')}</option>
             {MATCH_STATUSES.map((s) => (
-              <option key={s} value={s}>{t(`status.${s}` as MessageKey)}</option>
+              <option key={s} value={s}>
+                {t(`status.${s}` as MessageKey)}
+              </option>
             ))}
           </select>
         </div>
         <div class="row">
-          <button type="submit" class="primary">{t('results.apply')}</button>
+          <button type="submit" class="primary">
+            {t('results.apply')}
+          </button>
           <a class="button" href={api.discrepanciesCsvUrl(slug, filters)} download={`${slug}-discrepancies.csv`}>
             {t('results.csv')}
           </a>
@@ -113,28 +133,37 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
             )}
             {d.lines.length > 0 && (
               <div class="table-wrap">
-              <table class="compact">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('results.line')}</th>
-                    <th scope="col" class="num">{t('results.observed')}</th>
-                    <th scope="col" class="num">{t('results.official')}</th>
-                    <th scope="col" class="num">Δ</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.lines.map((l) => (
-                    <tr key={l.n}>
-                      <th scope="row" title={labelOf(l.n, l.key)}>{l.n}. {l.key}</th>
-                      <td class="num">{formatNumber(l.observed)}</td>
-                      <td class="num">{formatNumber(l.official)}</td>
-                      <td class={`num ${(l.delta ?? 0) > 0 ? 'delta-pos' : 'delta-neg'}`}>
-                        {(l.delta ?? 0) > 0 ? '+' : ''}{formatNumber(l.delta)}
-                      </td>
+                <table class="compact">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('results.line')}</th>
+                      <th scope="col" class="num">
+                        {t('results.observed')}
+                      </th>
+                      <th scope="col" class="num">
+                        {t('results.official')}
+                      </th>
+                      <th scope="col" class="num">
+                        Δ
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {d.lines.map((l) => (
+                      <tr key={l.n}>
+                        <th scope="row" title={labelOf(l.n, l.key)}>
+                          {l.n}. {l.key}
+                        </th>
+                        <td class="num">{formatNumber(l.observed)}</td>
+                        <td class="num">{formatNumber(l.official)}</td>
+                        <td class={`num ${(l.delta ?? 0) > 0 ? 'delta-pos' : 'delta-neg'}`}>
+                          {(l.delta ?? 0) > 0 ? '+' : ''}
+                          {formatNumber(l.delta)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </div>
             )}
           </li>
@@ -142,9 +171,13 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
       </ul>
       {pages > 1 && (
         <nav class="row pager" aria-label={t('results.pagination')}>
-          <button type="button" disabled={page <= 1} onClick={() => go(filters, page - 1)}>‹ {t('results.prev')}</button>
+          <button type="button" disabled={page <= 1} onClick={() => go(filters, page - 1)}>
+            ‹ {t('results.prev')}
+          </button>
           <span>{t('results.page', { page, pages })}</span>
-          <button type="button" disabled={page >= pages} onClick={() => go(filters, page + 1)}>{t('results.next')} ›</button>
+          <button type="button" disabled={page >= pages} onClick={() => go(filters, page + 1)}>
+            {t('results.next')} ›
+          </button>
         </nav>
       )}
     </div>

@@ -12,7 +12,12 @@ const COLORS = ['#c0392b', '#1f5fbf', '#7d3c98', '#1e8449', '#b9770e', '#2e4053'
 
 /** Wording for the regional summary, which the shared dictionary does not have yet. */
 const TEXT = {
-  en: { paper: 'paper', evoting: 'e-voting', combined: 'together', onlyWith: 'Districts with remote e-voting units only.' },
+  en: {
+    paper: 'paper',
+    evoting: 'e-voting',
+    combined: 'together',
+    onlyWith: 'Districts with remote e-voting units only.',
+  },
   ru: { paper: 'бумага', evoting: 'ДЭГ', combined: 'вместе', onlyWith: 'Показаны только округа с участками ДЭГ.' },
 };
 
@@ -25,7 +30,8 @@ export function EvotingPage({ slug }: { slug: string }) {
   const t = useT();
   const election = useAsync(() => api.election(slug), [slug]);
   const { data, error, loading } = useAsync(() => api.evoting(slug), [slug]);
-  const nameOf = (n: number, key: string) => shortName(election.data?.template?.lines.find((l) => l.n === n)?.label, key);
+  const nameOf = (n: number, key: string) =>
+    shortName(election.data?.template?.lines.find((l) => l.n === n)?.label, key);
 
   const all: EvotingDistrict[] = data?.districts ?? [];
   // Where no unit voted online, paper and combined are the same: those districts say nothing here.
@@ -37,12 +43,18 @@ export function EvotingPage({ slug }: { slug: string }) {
     if (d.paper.leader) leaders.set(d.paper.leader.n, d.paper.leader.key);
     if (d.combined.leader) leaders.set(d.combined.leader.n, d.combined.leader.key);
   }
-  const series: DumbbellSeries[] = [...leaders].map(([n, key], i) => ({ id: String(n), name: nameOf(n, key), color: COLORS[i % COLORS.length] }));
+  const series: DumbbellSeries[] = [...leaders].map(([n, key], i) => ({
+    id: String(n),
+    name: nameOf(n, key),
+    color: COLORS[i % COLORS.length],
+  }));
   const regions = new Set(districts.map((d) => d.region));
   const rows: DumbbellRow[] = districts.map((d) => ({
     label: regions.size > 1 ? `${d.region.slice(0, 10)} ${d.district}` : d.district,
     highlight: d.reversed,
-    values: Object.fromEntries(series.map((s) => [s.id, { from: share(d.paper, Number(s.id)), to: share(d.combined, Number(s.id)) }])),
+    values: Object.fromEntries(
+      series.map((s) => [s.id, { from: share(d.paper, Number(s.id)), to: share(d.combined, Number(s.id)) }]),
+    ),
   }));
   const reversed = districts.filter((d) => d.reversed).length;
   const leaderCell = (side: ModeSide) =>
@@ -57,9 +69,22 @@ export function EvotingPage({ slug }: { slug: string }) {
     );
 
   const csv = () => [
-    ['region', 'district', 'paper_leader', 'combined_leader', 'reversed', 'swing', ...series.flatMap((s) => [`${s.name} paper %`, `${s.name} combined %`])],
+    [
+      'region',
+      'district',
+      'paper_leader',
+      'combined_leader',
+      'reversed',
+      'swing',
+      ...series.flatMap((s) => [`${s.name} paper %`, `${s.name} combined %`]),
+    ],
     ...districts.map((d) => [
-      d.region, d.district, d.paper.leader?.key, d.combined.leader?.key, d.reversed, d.swing,
+      d.region,
+      d.district,
+      d.paper.leader?.key,
+      d.combined.leader?.key,
+      d.reversed,
+      d.swing,
       ...series.flatMap((s) => [share(d.paper, Number(s.id)), share(d.combined, Number(s.id))]),
     ]),
   ];
@@ -73,21 +98,41 @@ export function EvotingPage({ slug }: { slug: string }) {
       {error !== undefined && <Notice kind="error">{errorText(error)}</Notice>}
       {data && (
         <>
-          <p class="lead" role="status">{t('evoting.reversedCount', { n: reversed, total: districts.length })}</p>
+          <p class="lead" role="status">
+            {t('evoting.reversedCount', { n: reversed, total: districts.length })}
+          </p>
           {districts.length < all.length && <p class="hint">{text.onlyWith}</p>}
-          {(data.regions ?? []).filter((r) => r.evoting.precincts !== 0 && r.paper.leader && r.combined.leader).map((r) => {
-            const pair = [r.paper.leader!, ...(r.combined.leader!.n !== r.paper.leader!.n ? [r.combined.leader!] : [])];
-            const fmt = (side: ModeSide) => pair.map((l) => `${nameOf(l.n, l.key)} ${formatNumber(share(side, l.n), 2)} %`).join(' · ');
-            return (
-              <p key={r.region} class="region-summary">
-                <strong>{r.region}</strong>: {text.paper} {fmt(r.paper)}; {text.evoting} {fmt(r.evoting)}; {text.combined} {fmt(r.combined)}
-              </p>
-            );
-          })}
+          {(data.regions ?? [])
+            .filter((r) => r.evoting.precincts !== 0 && r.paper.leader && r.combined.leader)
+            .map((r) => {
+              const pair = [
+                r.paper.leader!,
+                ...(r.combined.leader!.n !== r.paper.leader!.n ? [r.combined.leader!] : []),
+              ];
+              const fmt = (side: ModeSide) =>
+                pair.map((l) => `${nameOf(l.n, l.key)} ${formatNumber(share(side, l.n), 2)} %`).join(' · ');
+              return (
+                <p key={r.region} class="region-summary">
+                  <strong>{r.region}</strong>: {text.paper} {fmt(r.paper)}; {text.evoting} {fmt(r.evoting)};{' '}
+                  {text.combined} {fmt(r.combined)}
+                </p>
+              );
+            })}
           {districts.length > 0 && (
-            <ChartFrame title={t('evoting.chartTitle')} description={t('evoting.chartHint')} fileName={`${slug}-evoting`} csv={csv}>
-              <DumbbellChart rows={rows} series={series} xLabel={t('evoting.shareAxis')} fromLabel={t('evoting.paper')}
-                toLabel={t('evoting.combined')} summary={t('evoting.reversedCount', { n: reversed, total: districts.length })} />
+            <ChartFrame
+              title={t('evoting.chartTitle')}
+              description={t('evoting.chartHint')}
+              fileName={`${slug}-evoting`}
+              csv={csv}
+            >
+              <DumbbellChart
+                rows={rows}
+                series={series}
+                xLabel={t('evoting.shareAxis')}
+                fromLabel={t('evoting.paper')}
+                toLabel={t('evoting.combined')}
+                summary={t('evoting.reversedCount', { n: reversed, total: districts.length })}
+              />
             </ChartFrame>
           )}
           <div class="table-wrap">
@@ -97,7 +142,9 @@ export function EvotingPage({ slug }: { slug: string }) {
                   <th scope="col">{t('results.district')}</th>
                   <th scope="col">{t('evoting.paperLeader')}</th>
                   <th scope="col">{t('evoting.combinedLeader')}</th>
-                  <th scope="col" class="num">{t('evoting.swing')}</th>
+                  <th scope="col" class="num">
+                    {t('evoting.swing')}
+                  </th>
                 </tr>
               </thead>
               <tbody>

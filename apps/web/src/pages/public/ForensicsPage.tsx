@@ -37,7 +37,10 @@ function leaderName(data: Forensics): string {
   return data.leader ? shortName(data.leader.label, data.leader.key) : '';
 }
 
-const binsCsv = (bins: HistogramBin[]) => [['pct', 'precincts', 'ballots'], ...bins.map((b) => [b.pct, b.count, b.ballots])];
+const binsCsv = (bins: HistogramBin[]) => [
+  ['pct', 'precincts', 'ballots'],
+  ...bins.map((b) => [b.pct, b.count, b.ballots]),
+];
 const edgeOf = (data: Forensics, i: number) =>
   Array.isArray(data.heatmap.bins) ? data.heatmap.bins[i] : (100 * i) / data.heatmap.bins;
 
@@ -55,16 +58,28 @@ export function ForensicsPage({ slug }: { slug: string }) {
       <h1>{t('forensics.title')}</h1>
       <ResultsNav slug={slug} />
       <p>{t('forensics.intro')}</p>
-      <form class="filters card" onSubmit={(e) => {
-        e.preventDefault();
-        navigate(`/results/${encodeURIComponent(slug)}/forensics${draft.trim() ? `?region=${encodeURIComponent(draft.trim())}` : ''}`);
-      }}>
+      <form
+        class="filters card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate(
+            `/results/${encodeURIComponent(slug)}/forensics${draft.trim() ? `?region=${encodeURIComponent(draft.trim())}` : ''}`,
+          );
+        }}
+      >
         <div class="field">
           <label for="fx-region">{t('results.region')}</label>
-          <input id="fx-region" value={draft} placeholder={t('forensics.allRegions')} onInput={(e) => setDraft(e.currentTarget.value)} />
+          <input
+            id="fx-region"
+            value={draft}
+            placeholder={t('forensics.allRegions')}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+          />
         </div>
         <div class="row">
-          <button type="submit" class="primary">{t('results.apply')}</button>
+          <button type="submit" class="primary">
+            {t('results.apply')}
+          </button>
         </div>
       </form>
       {loading && !data && <Loading />}
@@ -73,32 +88,74 @@ export function ForensicsPage({ slug }: { slug: string }) {
         <>
           {data.highTurnoutShare !== undefined && data.highTurnoutShare !== null && (
             <p class="lead">
-              {TEXT[getLang()].high(formatNumber(data.highTurnoutShare * 100, 1), formatNumber(data.highTurnoutPrecincts),
-                data.highTurnoutThreshold ?? 80)}
+              {TEXT[getLang()].high(
+                formatNumber(data.highTurnoutShare * 100, 1),
+                formatNumber(data.highTurnoutPrecincts),
+                data.highTurnoutThreshold ?? 80,
+              )}
             </p>
           )}
           {data.precincts !== undefined && (
             <p>
-              {TEXT[getLang()].totals(formatNumber(data.precincts), formatNumber(data.turnout, 2), data.evotingUnitsExcluded ?? 0)}
+              {TEXT[getLang()].totals(
+                formatNumber(data.precincts),
+                formatNumber(data.turnout, 2),
+                data.evotingUnitsExcluded ?? 0,
+              )}
               {data.integerPercent && (
-                <> {TEXT[getLang()].integers(data.integerPercent.turnout.observed, formatNumber(data.integerPercent.turnout.expected, 1),
-                  data.integerPercent.leaderShare.observed, formatNumber(data.integerPercent.leaderShare.expected, 1))}</>
+                <>
+                  {' '}
+                  {TEXT[getLang()].integers(
+                    data.integerPercent.turnout.observed,
+                    formatNumber(data.integerPercent.turnout.expected, 1),
+                    data.integerPercent.leaderShare.observed,
+                    formatNumber(data.integerPercent.leaderShare.expected, 1),
+                  )}
+                </>
               )}
             </p>
           )}
-          <ChartFrame title={t('forensics.turnout')} fileName={`${file}-turnout`} csv={() => binsCsv(data.turnoutHistogram)}>
-            <Histogram bins={data.turnoutHistogram} xLabel={t('forensics.turnoutAxis')} yLabel={t('forensics.precincts')}
-              summary={t('forensics.turnout')} />
+          <ChartFrame
+            title={t('forensics.turnout')}
+            fileName={`${file}-turnout`}
+            csv={() => binsCsv(data.turnoutHistogram)}
+          >
+            <Histogram
+              bins={data.turnoutHistogram}
+              xLabel={t('forensics.turnoutAxis')}
+              yLabel={t('forensics.precincts')}
+              summary={t('forensics.turnout')}
+            />
           </ChartFrame>
-          <ChartFrame title={`${t('forensics.leaderShare')}${data.leader ? `: ${leaderName(data)}` : ''}`} fileName={`${file}-leader-share`} csv={() => binsCsv(data.leaderShareHistogram)}>
-            <Histogram bins={data.leaderShareHistogram} xLabel={t('forensics.leaderAxis')} yLabel={t('forensics.precincts')}
-              summary={t('forensics.leaderShare')} />
+          <ChartFrame
+            title={`${t('forensics.leaderShare')}${data.leader ? `: ${leaderName(data)}` : ''}`}
+            fileName={`${file}-leader-share`}
+            csv={() => binsCsv(data.leaderShareHistogram)}
+          >
+            <Histogram
+              bins={data.leaderShareHistogram}
+              xLabel={t('forensics.leaderAxis')}
+              yLabel={t('forensics.precincts')}
+              summary={t('forensics.leaderShare')}
+            />
           </ChartFrame>
-          <ChartFrame title={t('forensics.heatmap')} description={t('forensics.heatmapHint')} fileName={`${file}-heatmap`}
-            csv={() => [['turnout_pct', 'leader_share_pct', 'precincts'], ...data.heatmap.cells.flatMap((col, i) =>
-              col.map((v, j) => [edgeOf(data, i), edgeOf(data, j), v]))]}>
-            <Heatmap bins={data.heatmap.bins} cells={data.heatmap.cells} xLabel={t('forensics.turnoutAxis')}
-              yLabel={t('forensics.leaderAxis')} summary={t('forensics.heatmap')} legendLabel={TEXT[getLang()].cells} />
+          <ChartFrame
+            title={t('forensics.heatmap')}
+            description={t('forensics.heatmapHint')}
+            fileName={`${file}-heatmap`}
+            csv={() => [
+              ['turnout_pct', 'leader_share_pct', 'precincts'],
+              ...data.heatmap.cells.flatMap((col, i) => col.map((v, j) => [edgeOf(data, i), edgeOf(data, j), v])),
+            ]}
+          >
+            <Heatmap
+              bins={data.heatmap.bins}
+              cells={data.heatmap.cells}
+              xLabel={t('forensics.turnoutAxis')}
+              yLabel={t('forensics.leaderAxis')}
+              summary={t('forensics.heatmap')}
+              legendLabel={TEXT[getLang()].cells}
+            />
           </ChartFrame>
         </>
       )}

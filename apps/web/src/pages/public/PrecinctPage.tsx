@@ -72,9 +72,15 @@ export function PrecinctPage({ slug, id }: { slug: string; id: string }) {
                   <thead>
                     <tr>
                       <th scope="col">{t('results.line')}</th>
-                      <th scope="col" class="num">{t('results.official')}</th>
-                      <th scope="col" class="num">{t('results.observed')}</th>
-                      <th scope="col" class="num">Δ</th>
+                      <th scope="col" class="num">
+                        {t('results.official')}
+                      </th>
+                      <th scope="col" class="num">
+                        {t('results.observed')}
+                      </th>
+                      <th scope="col" class="num">
+                        Δ
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -82,11 +88,14 @@ export function PrecinctPage({ slug, id }: { slug: string; id: string }) {
                       const delta = l.delta ?? 0;
                       return (
                         <tr key={l.n} class={delta !== 0 ? 'differs' : ''} data-line={l.n}>
-                          <th scope="row">{l.n}. {l.label ?? l.key}</th>
+                          <th scope="row">
+                            {l.n}. {l.label ?? l.key}
+                          </th>
                           <td class="num">{formatNumber(l.official)}</td>
                           <td class="num">{formatNumber(l.observed)}</td>
                           <td class={`num ${delta > 0 ? 'delta-pos' : delta < 0 ? 'delta-neg' : ''}`}>
-                            {delta > 0 ? '+' : ''}{formatNumber(l.delta)}
+                            {delta > 0 ? '+' : ''}
+                            {formatNumber(l.delta)}
                           </td>
                         </tr>
                       );
@@ -96,7 +105,9 @@ export function PrecinctPage({ slug, id }: { slug: string; id: string }) {
               </div>
               <p class="hint">{t('results.deltaHint')}</p>
               <div class="row">
-                <button type="button" onClick={() => csv(data)}>{t('results.csv')}</button>
+                <button type="button" onClick={() => csv(data)}>
+                  {t('results.csv')}
+                </button>
               </div>
             </div>
           </div>

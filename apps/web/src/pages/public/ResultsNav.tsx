@@ -17,7 +17,12 @@ export function ResultsNav({ slug }: { slug: string }) {
 /** "5. Всероссийская политическая партия "ЕДИНАЯ РОССИЯ"" → "ЕДИНАЯ РОССИЯ". */
 export function shortName(label: string | undefined, fallback: string): string {
   if (!label) return fallback;
-  const quoted = label.match(/"([^"]+)"?$/)?.[1] ?? label.match(/"([^"]+)"/g)?.pop()?.replace(/"/g, '');
+  const quoted =
+    label.match(/"([^"]+)"?$/)?.[1] ??
+    label
+      .match(/"([^"]+)"/g)
+      ?.pop()
+      ?.replace(/"/g, '');
   const base = quoted ?? label.replace(/^\d+\.\s*/, '');
   const name = base.replace(/^(Политическая|Всероссийская политическая)\s+партия\s+/i, '').trim() || fallback;
   // Long names become acronyms, as they are usually written: КПРФ, ЛДПР.
