@@ -1,5 +1,6 @@
 export * from './reports.module';
 export * from './photos/image-sniff';
+export * from './photos/orphan-originals.sweeper';
 export * from './photos/photo-access.service';
 export * from './photos/photo-processing.service';
 export * from './photos/photo-transforms';

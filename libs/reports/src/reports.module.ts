@@ -2,6 +2,7 @@ import { AuditModule } from '@app/audit';
 import { ElectionsModule } from '@app/elections';
 import { StorageModule } from '@app/storage';
 import { Module } from '@nestjs/common';
+import { OrphanOriginalsSweeper } from './photos/orphan-originals.sweeper';
 import { PhotoAccessService } from './photos/photo-access.service';
 import { PhotoInspector } from './photos/photo-inspector';
 import { PhotoProcessingService } from './photos/photo-processing.service';
@@ -19,6 +20,7 @@ import { ReportsRepository } from './reports/reports.repository';
     PhotoInspector,
     PhotoAccessService,
     PhotoProcessingService,
+    OrphanOriginalsSweeper,
     ReportSubmissionService,
     ReportsQueryService,
   ],

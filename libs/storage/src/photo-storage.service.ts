@@ -111,6 +111,29 @@ export class PhotoStorage implements OnModuleInit {
     await removeQuietly(path);
   }
 
+  /**
+   * The keys of originals last modified before `before` (ms since epoch), a folder at a time,
+   * in batches of at most `batch`: candidates for the orphan sweep.
+   */
+  async *originalsBefore(before: number, batch: number): AsyncGenerator<string[]> {
+    const base = join(this.root, 'originals');
+    const folders = await readdir(base).catch(() => [] as string[]);
+    let keys: string[] = [];
+    for (const folder of folders) {
+      for (const name of await readdir(join(base, folder)).catch(() => [] as string[])) {
+        if (!SHA256.test(name)) continue;
+        const info = await stat(join(base, folder, name)).catch(() => undefined);
+        if (!info || info.mtimeMs >= before) continue;
+        keys.push(name);
+        if (keys.length >= batch) {
+          yield keys;
+          keys = [];
+        }
+      }
+    }
+    if (keys.length > 0) yield keys;
+  }
+
   /** Drops temporary files left by processes that died mid-upload. */
   async sweepTemp(now = Date.now()): Promise<number> {
     let removed = 0;

@@ -149,6 +149,15 @@ export class PhotosRepository {
     );
   }
 
+  /** Of these byte keys, the ones no photo row refers to (read without locks: candidates only). */
+  async unreferencedBytes(sha256s: string[]): Promise<string[]> {
+    const rows: Array<{ k: string }> = await this.dataSource.query(
+      `SELECT k FROM unnest($1::text[]) AS k WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = k)`,
+      [sha256s],
+    );
+    return rows.map((r) => r.k);
+  }
+
   async bytesReferenced(manager: EntityManager, sha256: string): Promise<boolean> {
     const rows = await manager.query(`SELECT 1 FROM photos WHERE sha256 = $1 LIMIT 1`, [sha256]);
     return rows.length > 0;
