@@ -3,11 +3,11 @@
  * from the upload to the import being done, against `psql \copy` of the same file into a plain
  * 32-column text table (gunzip in a pipe), on the same server in the same run.
  */
-import { execSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { NATIONAL_CSV_GZ } from '../support/data';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import { reportBench, timed } from './bench-report';
+import { psqlCopyBaseline } from './psql-baseline';
 
 describe('official-results import benchmark', () => {
   let ctx: TestContext;
@@ -38,21 +38,13 @@ describe('official-results import benchmark', () => {
   };
 
   it('imports the national file', async () => {
-    const url = ctx.env.DATABASE_URL;
-    await ctx.db.query(`CREATE TABLE bench_raw (${Array.from({ length: 32 }, (_, i) => `c${i + 1} text`).join(', ')})`);
+    const psqlRound = await psqlCopyBaseline(ctx);
     const psqlMs: number[] = [];
     const freshMs: number[] = [];
     const againMs: number[] = [];
     const { slug: again } = await ctx.newElection(admin);
     for (let round = 0; round < 3; round++) {
-      await ctx.db.query(`TRUNCATE bench_raw`);
-      psqlMs.push(
-        await timed(async () =>
-          execSync(
-            `gunzip -c '${NATIONAL_CSV_GZ}' | psql -q '${url}' -c "\\copy bench_raw from stdin with (format csv, header)"`,
-          ),
-        ),
-      );
+      psqlMs.push(await psqlRound());
       // A new election each round: every precinct is created as well.
       const { slug } = await ctx.newElection(admin);
       let outcome = { status: '', rowsDone: 0 };

@@ -1,12 +1,12 @@
 /*
  * Loading the national precinct list (96,325 rows, gzip) through the API, against `psql \copy`
- * of the same file into a table of the same shape (gunzip in a pipe), on the same server.
+ * of the same file into a plain 32-column text table (gunzip in a pipe), on the same server.
  */
-import { execSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { NATIONAL_CSV_GZ } from '../support/data';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import { reportBench, timed } from './bench-report';
+import { psqlCopyBaseline } from './psql-baseline';
 
 describe('precinct import benchmark', () => {
   let ctx: TestContext;
@@ -19,21 +19,11 @@ describe('precinct import benchmark', () => {
   afterAll(() => ctx.close());
 
   it('loads the national precinct list', async () => {
-    const url = ctx.env.DATABASE_URL;
-    // Same shape as the project's precincts table; psql parses the same gzip stream.
-    await ctx.db.query(`CREATE TABLE bench_precincts (LIKE precincts INCLUDING ALL)`);
-    await ctx.db.query(`CREATE TABLE bench_raw (${Array.from({ length: 32 }, (_, i) => `c${i + 1} text`).join(', ')})`);
+    const psqlRound = await psqlCopyBaseline(ctx);
     const psqlMs = [] as number[];
     const apiMs = [] as number[];
     for (let round = 0; round < 3; round++) {
-      await ctx.db.query(`TRUNCATE bench_raw`);
-      psqlMs.push(
-        await timed(async () =>
-          execSync(
-            `gunzip -c '${NATIONAL_CSV_GZ}' | psql -q '${url}' -c "\\copy bench_raw from stdin with (format csv, header)"`,
-          ),
-        ),
-      );
+      psqlMs.push(await psqlRound());
       const { slug } = await ctx.newElection(admin);
       let total = 0;
       apiMs.push(
