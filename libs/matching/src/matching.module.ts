@@ -2,7 +2,6 @@ import { ElectionsModule } from '@app/elections';
 import { Module } from '@nestjs/common';
 import { DiscrepanciesRepository } from './discrepancies/discrepancies.repository';
 import { DiscrepanciesService } from './discrepancies/discrepancies.service';
-import { PrecinctDiscrepancyRepository } from './discrepancies/precinct-discrepancy.repository';
 import { PrecinctDiscrepancyService } from './discrepancies/precinct-discrepancy.service';
 import { MatchesRepository } from './matches/matches.repository';
 import { MatchingService } from './matches/matching.service';
@@ -15,7 +14,6 @@ import { MatchingService } from './matches/matching.service';
     MatchingService,
     DiscrepanciesRepository,
     DiscrepanciesService,
-    PrecinctDiscrepancyRepository,
     PrecinctDiscrepancyService,
   ],
   exports: [MatchingService, MatchesRepository, DiscrepanciesService, PrecinctDiscrepancyService],

@@ -15,6 +15,7 @@ export interface StoredMatch {
   precinctId: number;
   region: string;
   district: string | null;
+  territory: string | null;
   number: string;
   status: MatchStatus;
   effect: number;
@@ -44,6 +45,13 @@ function filterSql(f: MatchFilter): { where: string; params: unknown[] } {
   return { where, params };
 }
 
+/** A stored match as `StoredMatch`, over `precinct_matches m` joined with `precincts p`. */
+const STORED_MATCH_COLUMNS = `m.precinct_id AS "precinctId", p.region, p.district, p.territory, p.number,
+  m.status, m.effect, m.report_ids AS "reportIds", m.observed, m.official, m.previous_official AS previous,
+  CASE WHEN m.status = 'conflicting_reports' THEN
+    (SELECT array_agg(r.final_values ORDER BY array_position(m.report_ids, r.id))
+       FROM reports r WHERE r.id = ANY(m.report_ids)) END AS "byReport"`;
+
 /** Reads the stored match results: the list, its photos and the summary. Nothing is recomputed. */
 export interface StoredSummary {
   counts: Record<MatchStatus, number>;
@@ -66,17 +74,24 @@ export class DiscrepanciesRepository {
     const { where, params } = filterSql(f);
     const n = params.length;
     return this.dataSource.query(
-      `SELECT m.precinct_id AS "precinctId", p.region, p.district, p.number, m.status, m.effect,
-              m.report_ids AS "reportIds", m.observed, m.official, m.previous_official AS previous,
-              CASE WHEN m.status = 'conflicting_reports' THEN
-                (SELECT array_agg(r.final_values ORDER BY array_position(m.report_ids, r.id))
-                   FROM reports r WHERE r.id = ANY(m.report_ids)) END AS "byReport"
+      `SELECT ${STORED_MATCH_COLUMNS}
          FROM (SELECT * FROM precinct_matches m WHERE ${where}
                 ORDER BY m.effect DESC, m.precinct_id OFFSET $${n + 1} LIMIT $${n + 2}) m
          JOIN precincts p ON p.id = m.precinct_id
         ORDER BY m.effect DESC, m.precinct_id`,
       [...params, offset, limit],
     );
+  }
+
+  /** The stored match of one precinct of the election, for its public page. */
+  async one(electionId: string, precinctId: number): Promise<StoredMatch | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT ${STORED_MATCH_COLUMNS}
+         FROM precincts p JOIN precinct_matches m ON m.precinct_id = p.id
+        WHERE p.election_id = $1 AND p.id = $2 AND m.election_id = $1`,
+      [electionId, precinctId],
+    );
+    return row;
   }
 
   async count(f: MatchFilter): Promise<number> {

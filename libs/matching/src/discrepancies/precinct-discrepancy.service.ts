@@ -2,10 +2,9 @@ import { ProtocolTemplateModel } from '@app/domain';
 import { ElectionsService } from '@app/elections';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { PUBLIC_STATUSES } from '../matches/matches.repository';
-import { StoredMatch } from './discrepancies.repository';
+import { DiscrepanciesRepository, StoredMatch } from './discrepancies.repository';
 import { DiscrepanciesService } from './discrepancies.service';
 import { PrecinctDiscrepancyDto, PrecinctDiscrepancyLineDto } from './precinct-discrepancy.dto';
-import { PrecinctDiscrepancyRepository } from './precinct-discrepancy.repository';
 
 const isPublic = (status: string) => (PUBLIC_STATUSES as readonly string[]).includes(status);
 
@@ -13,7 +12,7 @@ const isPublic = (status: string) => (PUBLIC_STATUSES as readonly string[]).incl
 @Injectable()
 export class PrecinctDiscrepancyService {
   constructor(
-    private readonly precincts: PrecinctDiscrepancyRepository,
+    private readonly matches: DiscrepanciesRepository,
     private readonly discrepancies: DiscrepanciesService,
     private readonly elections: ElectionsService,
   ) {}
@@ -21,7 +20,7 @@ export class PrecinctDiscrepancyService {
   async get(slug: string, precinctId: string): Promise<PrecinctDiscrepancyDto> {
     const election = await this.elections.getEntity(slug);
     const id = /^\d{1,9}$/.test(precinctId) ? Number(precinctId) : undefined;
-    const row = id === undefined ? undefined : await this.precincts.find(election.id, id);
+    const row = id === undefined ? undefined : await this.matches.one(election.id, id);
     if (!row) throw new NotFoundException('no reviewed report for this precinct');
     return {
       precinct: {
