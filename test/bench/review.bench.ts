@@ -11,6 +11,8 @@
  * BullMQ calls in this process. Also counted per task, since they depend little on how busy the
  * machine is: PostgreSQL and Redis round trips of this process, and its CPU time (the API's, or
  * the bare loop's; not the moderators' child process).
+ * A third, saturated side measures the ceiling any HTTP design has here: the same 50 moderators
+ * making two authenticated requests per task that do no review work (`GET /api/auth/me`).
  */
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -78,12 +80,12 @@ async function drive(
 /**
  * The moderators' side, run in a child process as browsers would be on other machines: the
  * API's process then does only the API's work, as the bare loop does only BullMQ's. It reads
- * {base, tokens, values, paceMs, rounds} on stdin and prints {latencies, seconds} as JSON.
+ * {base, tokens, values, paceMs, rounds, ceiling} on stdin and prints {latencies, seconds} as JSON.
  */
 const MODERATORS_SCRIPT = `
 let input = '';
 process.stdin.on('data', (d) => (input += d)).on('end', async () => {
-  const { base, tokens, values, paceMs, rounds } = JSON.parse(input);
+  const { base, tokens, values, paceMs, rounds, ceiling } = JSON.parse(input);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const post = (token, path, body) =>
     fetch(base + '/api/review' + path, {
@@ -91,16 +93,26 @@ process.stdin.on('data', (d) => (input += d)).on('end', async () => {
       headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     });
+  const me = (token) =>
+    fetch(base + '/api/auth/me', { headers: { authorization: 'Bearer ' + token } }).then((r) => {
+      if (r.status !== 200) throw new Error('me answered ' + r.status);
+      return r.text();
+    });
   // Untimed: open each moderator's connection and warm this process up, as a browser that has
   // been working for a while would be; the bare loop's connections are open before it starts.
-  await Promise.all(tokens.map((token) =>
-    fetch(base + '/api/auth/me', { headers: { authorization: 'Bearer ' + token } }).then((r) => r.text())));
+  await Promise.all(tokens.map(me));
   const latencies = [];
   const start = process.hrtime.bigint();
   await Promise.all(tokens.map(async (token) => {
     if (paceMs) await sleep(Math.random() * paceMs);
     for (let round = 0; round < rounds; round++) {
       const t0 = process.hrtime.bigint();
+      if (ceiling) {
+        // Two authenticated requests that do no review work: what HTTP alone allows per task.
+        for (let i = 0; i < 2; i++) await me(token);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        continue;
+      }
       const res = await post(token, '/claim');
       if (res.status === 204) return;
       if (res.status !== 200) throw new Error('claim answered ' + res.status + ': ' + (await res.text()));
@@ -186,6 +198,20 @@ describe('review queue benchmark', () => {
     return run;
   }
 
+  /** Tasks per second when a task is two authenticated no-op requests through the same API. */
+  async function httpCeiling(tasks: number): Promise<number> {
+    const moderators: TestUser[] = await Promise.all(Array.from({ length: CLIENTS }, () => ctx.newUser('moderator')));
+    const base = (await ctx.api.getUrl()).replace('[::1]', '127.0.0.1');
+    const { latencies, seconds } = await runModerators({
+      base,
+      tokens: moderators.map((m) => m.token),
+      paceMs: 0,
+      rounds: Math.ceil(tasks / CLIENTS),
+      ceiling: true,
+    });
+    return latencies.length / seconds;
+  }
+
   async function baseline(tasks: number, opts: { paceMs: number; rounds: number }): Promise<Run> {
     const url = new URL(ctx.env.REDIS_URL);
     const connection = { host: url.hostname, port: Number(url.port || 6379) };
@@ -252,6 +278,7 @@ describe('review queue benchmark', () => {
     const apiSaturated = await project(TASKS, saturated);
     const barePaced = await baseline(CLIENTS * PACED_ROUNDS, paced);
     const apiPaced = await project(CLIENTS * PACED_ROUNDS, paced);
+    const ceiling = await httpCeiling(TASKS);
     reportBench('review', [
       ...figures('saturated', apiSaturated, bareSaturated, {
         rate: '≥ 0.5× baseline',
@@ -259,6 +286,13 @@ describe('review queue benchmark', () => {
       ...figures('paced', apiPaced, barePaced, {
         p99: 'p99 < 50 ms',
       }),
+      {
+        name: 'saturated: HTTP ceiling, two no-op requests per task',
+        value: ceiling,
+        unit: 'tasks/s',
+        baseline: bareSaturated.perSecond,
+        ratio: ceiling / bareSaturated.perSecond,
+      },
     ]);
   });
 });
