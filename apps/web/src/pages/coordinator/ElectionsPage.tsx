@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Notice, errorText } from '../../components/Notice';
-import { useAsync } from '../../hooks';
+import { useAsync, useSubmit } from '../../hooks';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 import { TemplateView } from './TemplateView';
@@ -23,30 +23,17 @@ export function ElectionsPage() {
   const [source, setSource] = useState<'preset' | 'custom'>('preset');
   const [preset, setPreset] = useState(PRESETS[0]);
   const [templateJson, setTemplateJson] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit((err) => (err instanceof SyntaxError ? t('elections.badJson') : undefined));
 
-  const create = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
+  const create = async () => {
     setDone(null);
     let body: Record<string, unknown> = { slug: slug.trim(), name: name.trim(), ...(date ? { date } : {}) };
     if (source === 'preset') body = { ...body, templatePreset: preset };
-    else {
-      try {
-        body = { ...body, template: JSON.parse(templateJson) as unknown };
-      } catch {
-        setError(t('elections.badJson'));
-        return;
-      }
-    }
-    try {
-      const created = await api.createElection(body);
-      setDone(created.slug ?? slug);
-      list.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
+    else body = { ...body, template: JSON.parse(templateJson) as unknown };
+    const created = await api.createElection(body);
+    setDone(created.slug ?? slug);
+    list.reload();
   };
 
   return (
@@ -67,7 +54,7 @@ export function ElectionsPage() {
           </details>
         ))}
       </section>
-      <form class="card stack-sm" onSubmit={create}>
+      <form class="card stack-sm" onSubmit={submit(create)}>
         <h2>{t('elections.create')}</h2>
         <div class="field">
           <label for="el-slug">{t('elections.slug')}</label>
@@ -125,7 +112,7 @@ export function ElectionsPage() {
             />
           </div>
         )}
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {t('elections.createButton')}
         </button>
         {error && <Notice kind="error">{error}</Notice>}

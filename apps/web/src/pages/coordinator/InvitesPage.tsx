@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { ElectionSelect } from '../../components/ElectionSelect';
 import { Notice, errorText } from '../../components/Notice';
-import { useAsync } from '../../hooks';
+import { useAsync, useSubmit } from '../../hooks';
 import { formatDateTime, useT } from '../../i18n';
 
 function inviteLink(code: string): string {
@@ -17,29 +17,23 @@ export function InvitesPage() {
   const [maxUses, setMaxUses] = useState('1');
   const [expiresAt, setExpiresAt] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
 
-  const create = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      const { code } = await api.createInvite({
-        role,
-        ...(slug ? { electionSlug: slug } : {}),
-        ...(maxUses ? { maxUses: Number(maxUses) } : {}),
-        ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
-      });
-      setCreated(code);
-      list.reload();
-    } catch (err) {
-      setError(errorText(err));
-    }
+  const create = async () => {
+    const { code } = await api.createInvite({
+      role,
+      ...(slug ? { electionSlug: slug } : {}),
+      ...(maxUses ? { maxUses: Number(maxUses) } : {}),
+      ...(expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+    });
+    setCreated(code);
+    list.reload();
   };
 
   return (
     <div class="stack">
       <h1>{t('invites.title')}</h1>
-      <form class="card stack-sm" onSubmit={create}>
+      <form class="card stack-sm" onSubmit={submit(create)}>
         <h2>{t('invites.create')}</h2>
         <div class="field">
           <label for="invite-role">{t('invites.role')}</label>
@@ -73,7 +67,7 @@ export function InvitesPage() {
             onInput={(e) => setExpiresAt(e.currentTarget.value)}
           />
         </div>
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {t('invites.createButton')}
         </button>
         {error && <Notice kind="error">{error}</Notice>}
