@@ -34,7 +34,9 @@ export interface StoredMatch {
  */
 function filterSql(f: MatchFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [f.electionId, f.statuses];
-  let where = `m.election_id = $1 AND m.status = ANY($2::text[])`;
+  // One status as an equality: where the status is a filter (the key's included column, for
+  // match) `= ANY(…)` costs a third more per row, and a count of match reads every row's key.
+  let where = `m.election_id = $1 AND ${f.statuses.length === 1 ? 'm.status = ($2::text[])[1]' : 'm.status = ANY($2::text[])'}`;
   if (f.region !== undefined || f.district !== undefined) {
     params.push(f.region ?? null, f.district ?? null);
     where += ` AND m.precinct_id IN (SELECT id FROM precincts
