@@ -26,7 +26,7 @@ describe('discrepancy list benchmark', () => {
     await waitForMatching(ctx);
     await reviewEveryPrecinct(ctx, { electionId: election.id, importId, observerId: observer.id, mismatchEvery: 4 });
     await ctx.worker!.get(MatchingService).matchElection(election.id);
-    // As autovacuum would after 96k inserts: the counts then read the listing index alone.
+    // As autovacuum would after 96k inserts: the counts then read the indexes alone.
     await ctx.db.query(`VACUUM ANALYZE precinct_matches`);
   }, 20 * 60_000);
   afterAll(() => ctx.close());

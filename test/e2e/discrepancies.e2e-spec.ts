@@ -291,6 +291,26 @@ describe('matching and the public discrepancy list (Moscow 2021)', () => {
     expect((await list(`?region=nowhere`)).total).toBe(0);
   });
 
+  it('a first rematch (no stored rows, a plain insert) stores what the rematch over stored rows kept', async () => {
+    const { MatchingService } = await import('@app/matching');
+    const matching = ctx.worker!.get(MatchingService);
+    // import_id aside: a row unchanged by the second import still names the first.
+    const rows = () =>
+      ctx.db.query(
+        `SELECT precinct_id, status, report_ids, observed, official, previous_official, effect
+           FROM precinct_matches WHERE election_id = $1 ORDER BY precinct_id`,
+        [election.id],
+      );
+    const stored = await rows();
+    expect(new Set(stored.map((r: { status: string }) => r.status)).size).toBe(5);
+    const byPrecinct = (await list('?status=match,no_official')).items.map((i: any) => i.precinct.id);
+    expect(byPrecinct).toEqual([...byPrecinct].sort((x, y) => x - y));
+    await ctx.db.query(`DELETE FROM precinct_matches WHERE election_id = $1`, [election.id]);
+    expect(await matching.matchElection(election.id)).toEqual({ written: stored.length, removed: 0 });
+    expect(await rows()).toEqual(stored);
+    expect(await matching.matchElection(election.id)).toEqual({ written: 0, removed: 0 });
+  });
+
   it('a precinct left without a reviewed report leaves the list; a rerun of a match changes nothing', async () => {
     const { MatchingService } = await import('@app/matching');
     const matching = ctx.worker!.get(MatchingService);

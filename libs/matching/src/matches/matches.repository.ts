@@ -19,20 +19,18 @@ export interface MatchOutcome {
 }
 
 /**
- * The status of every precinct with a reviewed report, in one statement (a loop per precinct
- * would spend seconds in round trips alone). `$1` election, `$2` the 1-based array index of the
- * leading candidate's line (NULL when unknown), `$3` one precinct or NULL for the whole election.
+ * The outcome of every precinct with a reviewed report, as CTEs ending in `outcome`, for one
+ * statement (a loop per precinct would spend seconds in round trips alone). `$1` election, `$2`
+ * the 1-based array index of the leading candidate's line (NULL when unknown), `$3` one precinct
+ * or NULL for the whole election.
  *
  * Reports agree when min and max of their value arrays are equal. Statuses go in the contract's
  * order: conflicting reports, no official row, official numbers changed between the latest two
  * versions, a difference, a match. `effect` is how far the leader's line moves: official minus
- * observed (or between versions, or between reports), in absolute votes. A row is written only
- * when its outcome changed, so a rematch without news writes nothing; `import_id` is then the
- * version that produced the stored outcome. Unchanged rows are filtered out by an anti-join
- * before the upsert: ON CONFLICT locks each conflicting row before its WHERE is evaluated, so a
- * national rematch without news wrote 96 k tuple locks (5 MB of WAL) to change nothing.
+ * observed (or between versions, or between reports), in absolute votes; 0 for match and
+ * no_official (a CHECK on precinct_matches, which the list's order relies on).
  */
-export const MATCH_SQL = `
+const OUTCOME_CTES = `
 WITH versions AS (
   SELECT id, row_number() OVER (ORDER BY version DESC) AS age
     FROM official_imports WHERE election_id = $1 AND status = 'done'
@@ -72,12 +70,24 @@ WITH versions AS (
            WHEN 'official_changed' THEN greatest(abs(j.official[$2] - j.previous[$2]), abs(j.official[$2] - j.lo[$2]))
          END, 0) AS effect
     FROM judged j
-), written AS (
-  INSERT INTO precinct_matches AS m
-         (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
-  SELECT $1, n.precinct_id, n.status, n.report_ids, n.observed, n.official, n.previous_official,
-         (SELECT id FROM versions WHERE age = 1), n.effect
-    FROM outcome n
+)`;
+
+const INSERT_OUTCOME = `
+INSERT INTO precinct_matches AS m
+       (election_id, precinct_id, status, report_ids, observed, official, previous_official, import_id, effect)
+SELECT $1, n.precinct_id, n.status, n.report_ids, n.observed, n.official, n.previous_official,
+       (SELECT id FROM versions WHERE age = 1), n.effect
+  FROM outcome n`;
+
+/**
+ * Matches against the stored rows: a row is written only when its outcome changed, so a rematch
+ * without news writes nothing; `import_id` is then the version that produced the stored outcome.
+ * Unchanged rows are filtered out by an anti-join before the upsert: ON CONFLICT locks each
+ * conflicting row before its WHERE is evaluated, so a national rematch without news wrote 96 k
+ * tuple locks (5 MB of WAL) to change nothing. Answers the number of rows written.
+ */
+export const MATCH_SQL = `${OUTCOME_CTES}, written AS (
+${INSERT_OUTCOME}
    -- Rows whose stored outcome is the same are left out before the upsert, which would lock
    -- (and so write) every one of them to find that nothing changed.
    WHERE NOT EXISTS (SELECT 1 FROM precinct_matches s
@@ -96,6 +106,20 @@ WITH versions AS (
   RETURNING 1
 )
 SELECT count(*)::int AS written FROM written`;
+
+/**
+ * The first whole-election match, when the election has no match rows: a plain insert. With
+ * nothing stored there is nothing to compare with, and the upsert's speculative insertion
+ * (a check of the key before each row, a second WAL record after it) and its RETURNING
+ * tuplestore were a third of a national first rematch. Run under the matching lock, after
+ * checking that no row exists; should one appear regardless, the key refuses it and the job
+ * is retried (and then takes MATCH_SQL).
+ */
+export const FIRST_MATCH_SQL = `${OUTCOME_CTES}
+${INSERT_OUTCOME}`;
+
+/** Whether the election has any match row (which decides between the two statements above). */
+const HAS_MATCHES_SQL = `SELECT EXISTS (SELECT 1 FROM precinct_matches WHERE election_id = $1) AS "has"`;
 
 /**
  * Match rows of precincts left without a reviewed report (`$2`: one precinct or NULL). Apart
@@ -127,6 +151,14 @@ export class MatchesRepository {
       await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [MATCH_LOCK, electionId]);
       await tuneForBulk(manager, precinctId === undefined);
       const leader = await this.leaderIndex(manager, electionId, model);
+      if (precinctId === undefined) {
+        const [{ has }] = await manager.query(HAS_MATCHES_SQL, [electionId]);
+        if (!has) {
+          // Every row inserted rests on a reviewed report: nothing stale to remove.
+          const inserted = await manager.queryRunner!.query(FIRST_MATCH_SQL, [electionId, leader, null], true);
+          return { written: inserted.affected ?? 0, removed: 0 };
+        }
+      }
       const [{ written }] = await manager.query(MATCH_SQL, [electionId, leader, precinctId ?? null]);
       const removed = returnedCount(await manager.query(REMOVE_STALE_SQL, [electionId, precinctId ?? null]));
       return { written, removed };
