@@ -5,6 +5,7 @@ import { CreateReviewTasks1764133500000 } from './1764133500000-CreateReviewTask
 import { TunePrecinctMatches1764133600000 } from './1764133600000-TunePrecinctMatches';
 import { ChainAuditPerStream1764133800000 } from './1764133800000-ChainAuditPerStream';
 import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-DropOfficialResultsForeignKeys';
+import { DropOfficialResultsPrecinctIndex1764134000000 } from './1764134000000-DropOfficialResultsPrecinctIndex';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TunePrecinctMatches1764133600000,
   ChainAuditPerStream1764133800000,
   DropOfficialResultsForeignKeys1764133900000,
+  DropOfficialResultsPrecinctIndex1764134000000,
 ];
