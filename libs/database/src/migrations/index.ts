@@ -6,6 +6,7 @@ import { TunePrecinctMatches1764133600000 } from './1764133600000-TunePrecinctMa
 import { ChainAuditPerStream1764133800000 } from './1764133800000-ChainAuditPerStream';
 import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-DropOfficialResultsForeignKeys';
 import { DropOfficialResultsPrecinctIndex1764134000000 } from './1764134000000-DropOfficialResultsPrecinctIndex';
+import { DropPrecinctsElectionForeignKey1764134010000 } from './1764134010000-DropPrecinctsElectionForeignKey';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ChainAuditPerStream1764133800000,
   DropOfficialResultsForeignKeys1764133900000,
   DropOfficialResultsPrecinctIndex1764134000000,
+  DropPrecinctsElectionForeignKey1764134010000,
 ];
