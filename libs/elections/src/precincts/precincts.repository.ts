@@ -164,20 +164,29 @@ export class PrecinctsRepository {
   /**
    * The precinct keys of every staged row, for a one-statement import over a staging table
    * staged without `stagedKeys`: a subquery with `row_no`, `region`, `district`, `territory`,
-   * `number` (null when the row has none), `evoting_cell` and the `extra` select items (over the
-   * staged row `s`). The label's digits are extracted once in an inner subquery (`OFFSET 0`
-   * keeps it from being flattened): the precinct number rule as a generated column of the
-   * staging table cost the national COPY half again.
+   * `number` (null when the row has none), `evoting_cell` and the `extra` columns (SQL over the
+   * staged row `s`, by name). Each level is kept from being flattened (`OFFSET 0`) so that the
+   * label's digits and then the number are worked out once per row: as a generated column of
+   * the staging table, the number rule cost the national COPY half again, and flattened, the
+   * number was computed again for the filter, the join and the output.
    */
-  static keyedRowsSql(staged: StagedCsv, columns: PrecinctColumns, extra: string[]): string {
+  static keyedRowsSql(staged: StagedCsv, columns: PrecinctColumns, extra: Record<string, string>): string {
     const col = (name?: string) => (name && staged.column(name) && `s.${staged.column(name)}`) || 'NULL::text';
     const label = col(columns.number);
-    return `SELECT k.*, ${precinctNumberFromDigitsSql('k.label_digits', 'k.label', 'k.district_cell')} AS number
-      FROM (SELECT s.row_no, btrim(${col(columns.region)}) AS region, nullif(btrim(${col(columns.district)}), '') AS district,
-                   nullif(btrim(${col(columns.territory)}), '') AS territory, ${label} AS label,
-                   ${col(columns.district)} AS district_cell, ${precinctDigitsSql(label)} AS label_digits,
-                   ${col(columns.evoting ?? 'evoting')} AS evoting_cell${extra.map((e) => `, ${e}`).join('')}
-              FROM ${staged.table} s OFFSET 0) k`;
+    const extraNames = Object.keys(extra)
+      .map((name) => `, ${name}`)
+      .join('');
+    return `SELECT row_no, region, district, territory, number, evoting_cell${extraNames}
+      FROM (SELECT d.*, ${precinctNumberFromDigitsSql('d.label_digits', 'd.label', 'd.district_cell')} AS number
+              FROM (SELECT s.row_no, btrim(${col(columns.region)}) AS region,
+                           nullif(btrim(${col(columns.district)}), '') AS district,
+                           nullif(btrim(${col(columns.territory)}), '') AS territory, ${label} AS label,
+                           ${col(columns.district)} AS district_cell, ${precinctDigitsSql(label)} AS label_digits,
+                           ${col(columns.evoting ?? 'evoting')} AS evoting_cell${Object.entries(extra)
+                             .map(([name, sql]) => `, ${sql} AS ${name}`)
+                             .join('')}
+                      FROM ${staged.table} s OFFSET 0) d
+            OFFSET 0) k`;
   }
 
   /**

@@ -218,11 +218,11 @@ export class OfficialImportsRepository {
     const inRange = cells.length
       ? `least(${cells.join(', ')}) >= 0 AND greatest(${cells.join(', ')}) <= 999999999`
       : 'true';
-    const rows = PrecinctsRepository.keyedRowsSql(staged, columns, [
-      `ARRAY[${values}]::int[] AS line_values`,
-      `${violatedRatiosSql(model, (p) => lineColumn(p) ?? 'NULL::int')} AS violated_ratios`,
-      `${inRange} AS in_range`,
-    ]);
+    const rows = PrecinctsRepository.keyedRowsSql(staged, columns, {
+      line_values: `ARRAY[${values}]::int[]`,
+      violated_ratios: violatedRatiosSql(model, (p) => lineColumn(p) ?? 'NULL::int'),
+      in_range: inRange,
+    });
     const [row] = await runner.query(
       `WITH keyed AS (
          SELECT r.*, coalesce(p.id, ${newId}) AS id, p.id IS NULL AS is_new,
@@ -233,9 +233,9 @@ export class OfficialImportsRepository {
        ), ${PrecinctsRepository.upsertKeyedSql(staged, columns, '$2::uuid', evotingRule)}, written AS (
          INSERT INTO official_results (import_id, precinct_id, row_number, line_values, violated_ratios)
          SELECT $1, id, row_no, line_values, violated_ratios FROM keyed
-         RETURNING 1
        )
-       SELECT (SELECT count(*) FROM written) AS written, (SELECT count(*) FROM added) AS inserted,
+       -- A data-modifying CTE runs to the end, referenced or not: every keyed row is written.
+       SELECT (SELECT count(*) FROM keyed) AS written, (SELECT count(*) FROM added) AS inserted,
               (SELECT count(*) FROM changed) AS updated`,
       [importId, electionId],
     );
