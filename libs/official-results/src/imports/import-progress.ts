@@ -66,6 +66,11 @@ export class ProgressWriter {
     this.pending = this.pending.then(() => (this.stopped ? undefined : this.write(rowsDone))).catch(() => undefined);
   }
 
+  /** Tells the writer of a count written elsewhere, so that it never writes a lower one. */
+  reached(rowsDone: number): void {
+    this.highest = Math.max(this.highest, rowsDone);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.pending;

@@ -139,6 +139,7 @@ export class OfficialImportJob {
       const staged = await this.stage(runner, imp, model, progress, { types });
       if (staged.rows > 0) {
         await this.imports.progress(imp.id, staged.rows, staged.rows);
+        progress.reached(staged.rows);
         await this.precincts.lockElection(runner, electionId);
         const newId = await this.precincts.newIdSql(runner);
         const { written } = await this.imports.insertTyped(
@@ -181,12 +182,13 @@ export class OfficialImportJob {
       computed: PrecinctsRepository.stagedKeys(columns),
     });
     await this.imports.progress(imp.id, staged.rows, staged.rows);
+    progress.reached(staged.rows);
     await this.check(runner, staged, model);
     await this.precincts.upsertStaged(runner, electionId, staged, columns, evotingRule);
     return this.imports.insertStaged(runner, imp.id, electionId, staged, model, staged.column(columns.region)!);
   }
 
-  /** COPY into a text staging table, refusing a file whose header lacks a template column. */
+  /** COPY into a staging table, refusing a file whose header lacks a template column. */
   private async stage(
     runner: QueryRunner,
     imp: OfficialImportEntity,
