@@ -132,6 +132,56 @@ describe('official-results import', () => {
     ]);
   });
 
+  it("refuses a new election's file with an empty region, a cell out of range and a repeated precinct", async () => {
+    const fresh = await ctx.newElection(admin);
+    const file = moscowCsv((rows) => {
+      rows[2][1] = '  ';
+      rows[4][6] = '1000000000';
+      rows[6][7] = ' +7 '; // read as 7, as PostgreSQL reads an int: not an error
+      rows[9] = [...rows[8]];
+    });
+    const importId = await uploadOfficial(ctx, coordinator, fresh.slug, file);
+    const status = await waitForImport(ctx, coordinator, importId);
+    expect(status.status).toBe('failed');
+    const number = moscowRows()[8][4].replace(/\D/g, '');
+    expect(status.errors).toEqual([
+      { row: 3, message: 'the region is empty' },
+      { row: 5, message: expect.stringMatching(/^line 2 \(\w+\): "1000000000" is too large$/) },
+      { row: 9, message: `precinct ${number} of город Москва appears more than once` },
+      { row: 10, message: `precinct ${number} of город Москва appears more than once` },
+    ]);
+    const [{ n }] = await ctx.db.query(`SELECT count(*)::int AS n FROM precincts WHERE election_id = $1`, [fresh.id]);
+    expect(n).toBe(0);
+  });
+
+  it('reads padded and signed numbers as PostgreSQL does, and updates a precinct whose district changed', async () => {
+    const fresh = await ctx.newElection(admin);
+    const label = moscowRows()[1][4];
+    const first = moscowCsv((rows) => {
+      rows[1][5] = ' +0012 ';
+      rows[1][6] = '\t7';
+      rows[1][7] = '-0';
+    });
+    const v1 = await waitForImport(ctx, coordinator, await uploadOfficial(ctx, coordinator, fresh.slug, first));
+    expect(v1).toMatchObject({ status: 'done', version: 1, rowsTotal: 3660 });
+    const [row] = await ctx.db.query(
+      `SELECT r.line_values[1:3] AS v FROM official_results r JOIN official_imports i ON i.id = r.import_id
+        WHERE i.election_id = $1 AND r.row_number = 2`,
+      [fresh.id],
+    );
+    expect(row.v).toEqual([12, 7, 0]);
+    const second = moscowCsv((rows) => {
+      rows[1][2] = 'ОИК №999';
+    });
+    const v2 = await waitForImport(ctx, coordinator, await uploadOfficial(ctx, coordinator, fresh.slug, second));
+    expect(v2).toMatchObject({ status: 'done', version: 2, rowsTotal: 3660 });
+    const precincts = await ctx.db.query(
+      `SELECT district, count(*)::int AS n FROM precincts WHERE election_id = $1 AND number = $2 GROUP BY district`,
+      [fresh.id, label.replace(/\D/g, '')],
+    );
+    expect(precincts).toEqual([{ district: 'ОИК №999', n: 1 }]);
+  });
+
   it('lists at most 100 row errors', async () => {
     const file = moscowCsv((rows) => {
       for (let i = 1; i <= 150; i++) rows[i][6] = 'x';

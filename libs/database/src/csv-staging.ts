@@ -9,7 +9,10 @@ import { QueryRunner } from 'typeorm';
 export class CsvFormatError extends Error {}
 
 export interface StagedCsv {
-  /** Name of the temporary table: columns `row_no` (file line, header = 1) and `c1` … `cN` (text). */
+  /**
+   * Name of the temporary table: columns `row_no` (file line, header = 1) and `c1` … `cN` (text,
+   * unless typed with `types`).
+   */
   table: string;
   headers: string[];
   rows: number;
@@ -40,6 +43,12 @@ export async function stageCsv(
      * table afterwards, which writes every row a second time.
      */
     computed?: (column: (header: string) => string | undefined) => Record<string, string>;
+    /**
+     * SQL types for some headers' columns instead of `text` (e.g. `int NOT NULL`): PostgreSQL
+     * converts each cell while it parses the row, and COPY fails at the first cell it cannot
+     * take. Absent headers are ignored.
+     */
+    types?: Record<string, string>;
   } = {},
 ): Promise<StagedCsv> {
   const plain = await decompressIfGzip(source);
@@ -48,12 +57,15 @@ export async function stageCsv(
   const table = `csv_staging_${Math.random().toString(36).slice(2, 10)}`;
   const columns = headers.map((_, i) => `c${i + 1}`);
   const index = new Map(headers.map((h, i) => [h, `c${i + 1}`]));
+  const typeOf = new Map(
+    Object.entries(options.types ?? {}).flatMap(([h, type]) => (index.has(h) ? [[index.get(h)!, type]] : [])),
+  );
   const computed = Object.entries(options.computed?.((h) => index.get(h)) ?? {}).map(
     ([name, sql]) => `${name} text GENERATED ALWAYS AS (${sql}) STORED`,
   );
   await runner.query(
     `CREATE TEMP TABLE ${table} (row_no int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns
-      .map((c) => `${c} text`)
+      .map((c) => `${c} ${typeOf.get(c) ?? 'text'}`)
       .concat(computed)
       .join(', ')}) ON COMMIT DROP`,
   );

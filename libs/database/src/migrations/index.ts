@@ -5,6 +5,8 @@ import { CreateReviewTasks1764133500000 } from './1764133500000-CreateReviewTask
 import { TunePrecinctMatches1764133600000 } from './1764133600000-TunePrecinctMatches';
 import { ChainAuditPerStream1764133800000 } from './1764133800000-ChainAuditPerStream';
 import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-DropOfficialResultsForeignKeys';
+import { DropOfficialResultsPrecinctIndex1764134000000 } from './1764134000000-DropOfficialResultsPrecinctIndex';
+import { DropPrecinctsElectionForeignKey1764134010000 } from './1764134010000-DropPrecinctsElectionForeignKey';
 import { SlimPrecinctMatchIndexes1764134100000 } from './1764134100000-SlimPrecinctMatchIndexes';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
@@ -16,5 +18,7 @@ export const MIGRATIONS = [
   TunePrecinctMatches1764133600000,
   ChainAuditPerStream1764133800000,
   DropOfficialResultsForeignKeys1764133900000,
+  DropOfficialResultsPrecinctIndex1764134000000,
+  DropPrecinctsElectionForeignKey1764134010000,
   SlimPrecinctMatchIndexes1764134100000,
 ];

@@ -1,4 +1,11 @@
-import { isEvotingByRule, precinctNumber } from './precinct-number';
+import { Client } from 'pg';
+import {
+  isEvotingByRule,
+  precinctDigitsSql,
+  precinctNumber,
+  precinctNumberFromDigitsSql,
+  precinctNumberSql,
+} from './precinct-number';
 
 describe('precinct numbers', () => {
   it.each([
@@ -10,6 +17,39 @@ describe('precinct numbers', () => {
     ['', '', null],
   ])('%p in %p → %p', (label, district, expected) => {
     expect(precinctNumber(label, district)).toBe(expected);
+  });
+
+  it('gives the same numbers in SQL, with the digits worked out inline or beforehand', async () => {
+    const cases: Array<[string | null, string | null]> = [
+      ['УИК №592', 'ОИК №196'],
+      ['УИК №0592', null],
+      ['УИК №000', null],
+      ['', 'ОИК №109'],
+      ['  ', 'ОИК №0'],
+      [null, 'ОИК №39'],
+      ['Участок', 'ОИК №1'],
+      ['', ''],
+    ];
+    const client = new Client({
+      connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    });
+    await client.connect();
+    try {
+      for (const [label, district] of cases) {
+        const { rows } = await client.query(
+          `SELECT ${precinctNumberSql('$1::text', '$2::text')} AS inline,
+                  (SELECT ${precinctNumberFromDigitsSql('d', '$1::text', '$2::text')}
+                     FROM (SELECT ${precinctDigitsSql('$1::text')} AS d) x) AS beforehand`,
+          [label, district],
+        );
+        expect(rows[0]).toEqual({
+          inline: precinctNumber(label, district),
+          beforehand: precinctNumber(label, district),
+        });
+      }
+    } finally {
+      await client.end();
+    }
   });
 
   it('applies the 2021 e-voting rule', () => {

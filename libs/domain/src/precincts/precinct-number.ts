@@ -21,13 +21,27 @@ export function precinctNumber(label: string | null | undefined, district?: stri
  * generated column, where a comparison of constants (a file without a district column) has none.
  */
 export function precinctNumberSql(label: string, district: string): string {
-  const digits = (text: string) =>
-    `translate(coalesce(${text}, ''), translate(coalesce(${text}, ''), '0123456789', ''), '')`;
-  const number = (text: string) =>
-    `CASE WHEN length(ltrim(${digits(text)}, '0')) = 0 THEN '0' ELSE ltrim(${digits(text)}, '0') END`;
+  return precinctNumberFromDigitsSql(precinctDigitsSql(label), label, district);
+}
+
+/** SQL for the digits of a text expression, in order (`УИК №0592` → `0592`; null → `''`). */
+export function precinctDigitsSql(text: string): string {
+  return `translate(coalesce(${text}, ''), translate(coalesce(${text}, ''), '0123456789', ''), '')`;
+}
+
+/**
+ * `precinctNumberSql` over the label's digits worked out beforehand (`precinctDigitsSql(label)`,
+ * e.g. a column of a subquery): the digits are then extracted once per row instead of three
+ * times, which costs a bulk import a third of its keying. `labelDigits` is used several times,
+ * so it should be a column, not an expression.
+ */
+export function precinctNumberFromDigitsSql(labelDigits: string, label: string, district: string): string {
+  const number = (digits: string) =>
+    `CASE WHEN length(ltrim(${digits}, '0')) = 0 THEN '0' ELSE ltrim(${digits}, '0') END`;
+  const districtDigits = precinctDigitsSql(district);
   return `CASE
-    WHEN length(${digits(label)}) > 0 THEN ${number(label)}
-    WHEN length(btrim(coalesce(${label}, ''))) = 0 AND length(${digits(district)}) > 0 THEN 'E' || ${number(district)}
+    WHEN length(${labelDigits}) > 0 THEN ${number(labelDigits)}
+    WHEN length(btrim(coalesce(${label}, ''))) = 0 AND length(${districtDigits}) > 0 THEN 'E' || ${number(districtDigits)}
   END`;
 }
 

@@ -49,6 +49,16 @@ describe('control ratios in SQL', () => {
     expect(await sqlViolations(values)).toEqual(expected);
   });
 
+  it('gives the same ids over one value per line as over the array', async () => {
+    const values = [...valid];
+    values[12] = 301;
+    values[6] = 60;
+    const perLine = violatedRatiosSql(model, (position) => `$${position}::int`);
+    const { rows } = await client.query(`SELECT ${perLine} AS v`, values);
+    expect(rows[0].v).toEqual(await sqlViolations(values));
+    expect(rows[0].v.length).toBeGreaterThan(0);
+  });
+
   it('quotes ratio ids so that they cannot break out of the literal', async () => {
     expect(sqlLiteral("a'b")).toBe("'a''b'");
     const custom = new ProtocolTemplateModel({

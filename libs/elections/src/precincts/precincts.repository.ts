@@ -1,5 +1,12 @@
 import { PrecinctEntity, StagedCsv } from '@app/database';
-import { isEvotingByRuleSql, precinctNumberSql, PrecinctColumns } from '@app/domain';
+import {
+  isEvotingByRuleSql,
+  precinctDigitsSql,
+  precinctNumberFromDigitsSql,
+  precinctNumberSql,
+  PrecinctColumns,
+  sqlLiteral,
+} from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryRunner, Repository } from 'typeorm';
@@ -50,6 +57,16 @@ export class PrecinctsRepository {
 
   async setEvoting(id: number, evoting: boolean, manager: EntityManager = this.precincts.manager): Promise<void> {
     await manager.update(PrecinctEntity, { id }, { evoting });
+  }
+
+  /**
+   * Holds the election row until the transaction ends, as a foreign key would for each precinct
+   * row written (`FOR KEY SHARE`): precincts has none since DropPrecinctsElectionForeignKey,
+   * and every precinct is written by this repository after this call. Fails for an unknown id.
+   */
+  async lockElection(runner: QueryRunner, electionId: string): Promise<void> {
+    const rows = await runner.query(`SELECT 1 FROM elections WHERE id = $1 FOR KEY SHARE`, [electionId]);
+    if (rows.length === 0) throw new Error(`election ${electionId} does not exist`);
   }
 
   /**
@@ -110,6 +127,7 @@ export class PrecinctsRepository {
     columns: PrecinctColumns,
     evotingRule: string | undefined,
   ): Promise<{ inserted: number; updated: number }> {
+    await this.lockElection(runner, electionId);
     const col = (name?: string) => (name && staged.column(name)) || 'NULL';
     const { evoting, fromFile } = evotingSql(col(columns.evoting ?? 'evoting'), evotingRule);
     const kept = (t: string) => `(${t}.district, ${t}.territory${fromFile ? `, ${t}.evoting` : ''})`;
@@ -142,6 +160,74 @@ export class PrecinctsRepository {
       [electionId],
     );
     return { inserted: Number(row.inserted), updated: Number(row.updated) };
+  }
+  /**
+   * The precinct keys of every staged row, for a one-statement import over a staging table
+   * staged without `stagedKeys`: a subquery with `row_no`, `region`, `district`, `territory`,
+   * `number` (null when the row has none), `evoting_cell` and the `extra` columns (SQL over the
+   * staged row `s`, by name). Each level is kept from being flattened (`OFFSET 0`) so that the
+   * label's digits and then the number are worked out once per row: as a generated column of
+   * the staging table, the number rule cost the national COPY half again, and flattened, the
+   * number was computed again for the filter, the join and the output.
+   */
+  static keyedRowsSql(staged: StagedCsv, columns: PrecinctColumns, extra: Record<string, string>): string {
+    const col = (name?: string) => (name && staged.column(name) && `s.${staged.column(name)}`) || 'NULL::text';
+    const label = col(columns.number);
+    const extraNames = Object.keys(extra)
+      .map((name) => `, ${name}`)
+      .join('');
+    return `SELECT row_no, region, district, territory, number, evoting_cell${extraNames}
+      FROM (SELECT d.*, ${precinctNumberFromDigitsSql('d.label_digits', 'd.label', 'd.district_cell')} AS number
+              FROM (SELECT s.row_no, btrim(${col(columns.region)}) AS region,
+                           nullif(btrim(${col(columns.district)}), '') AS district,
+                           nullif(btrim(${col(columns.territory)}), '') AS territory, ${label} AS label,
+                           ${col(columns.district)} AS district_cell, ${precinctDigitsSql(label)} AS label_digits,
+                           ${col(columns.evoting ?? 'evoting')} AS evoting_cell${Object.entries(extra)
+                             .map(([name, sql]) => `, ${sql} AS ${name}`)
+                             .join('')}
+                      FROM ${staged.table} s OFFSET 0) d
+            OFFSET 0) k`;
+  }
+
+  /**
+   * SQL that hands out the id of a new precinct (`nextval` of the id's sequence): a
+   * one-statement import numbers its new precincts beforehand, so that the official rows take
+   * their ids without joining back to the precincts it inserts.
+   */
+  async newIdSql(runner: QueryRunner): Promise<string> {
+    const [row] = await runner.query(`SELECT pg_get_serial_sequence('precincts', 'id') AS seq`);
+    return `nextval(${sqlLiteral(row.seq)}::regclass)`;
+  }
+
+  /**
+   * The precinct half of a one-statement import: CTEs `changed` (existing precincts whose
+   * district, territory or file-given e-voting flag differ, updated) and `added` (new ones,
+   * inserted with the ids numbered by `newIdSql`), over a CTE `keyed`: rows of `keyedRowsSql`
+   * with `id`, `is_new` and the existing precinct's `old_district`, `old_territory` and
+   * `old_evoting`. The same rules as `upsertStaged`, but without ON CONFLICT, which made each
+   * insert a speculative one (a third of the cost): a precinct created meanwhile by another
+   * transaction, or a precinct twice in the file, fails the statement on the unique key.
+   */
+  static upsertKeyedSql(
+    staged: StagedCsv,
+    columns: PrecinctColumns,
+    electionParam: string,
+    evotingRule: string | undefined,
+  ): string {
+    const cell = staged.column(columns.evoting ?? 'evoting') ? 'evoting_cell' : 'NULL';
+    const { evoting, fromFile } = evotingSql(cell, evotingRule);
+    return `changed AS (
+         UPDATE precincts p SET district = k.district, territory = k.territory${fromFile ? ', evoting = k.evoting' : ''}
+           FROM (SELECT *${fromFile ? `, ${evoting} AS evoting` : ''} FROM keyed WHERE NOT is_new) k
+          WHERE p.id = k.id
+            AND (k.old_district, k.old_territory${fromFile ? ', k.old_evoting' : ''})
+                IS DISTINCT FROM (k.district, k.territory${fromFile ? ', k.evoting' : ''})
+         RETURNING 1
+       ), added AS (
+         INSERT INTO precincts (id, election_id, region, district, territory, number, evoting)
+         SELECT id, ${electionParam}, region, district, territory, number, ${evoting} FROM keyed WHERE is_new
+         RETURNING 1
+       )`;
   }
 }
 

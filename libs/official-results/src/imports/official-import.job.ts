@@ -26,6 +26,9 @@ class ImportRefused extends Error {
   }
 }
 
+/** A file whose header lacks template columns: reading it again would not help. */
+class MissingHeaders extends ImportRefused {}
+
 export type ImportOutcome =
   { status: 'done'; version: number; rows: number } | { status: 'failed'; errors: number } | { skipped: string };
 
@@ -94,25 +97,15 @@ export class OfficialImportJob {
   ): Promise<{ status: 'done'; version: number; rows: number } | { skipped: string }> {
     const election = await this.elections.getEntityById(imp.electionId);
     const model = this.elections.templateOf(election);
-    const columns = election.template.precinctColumns;
     return this.dataSource.transaction(async (manager) => {
       const runner = manager.queryRunner!;
       await this.imports.lockElection(manager, election.id);
       await this.imports.tuneForBulk(manager);
       if ((await this.imports.statusOf(manager, imp.id)) !== 'running') return { skipped: 'finished meanwhile' };
-      const staged = await this.stage(runner, imp, model, progress);
-      await this.imports.progress(imp.id, staged.rows, staged.rows);
-      await this.check(runner, staged, model);
-      await this.precincts.upsertStaged(runner, election.id, staged, columns, election.template.evotingRule);
+      const rows =
+        (await this.loadTyped(runner, imp, model, election.id, election.template.evotingRule, progress)) ??
+        (await this.loadChecked(runner, imp, model, election.id, election.template.evotingRule, progress));
       const version = await this.imports.nextVersion(manager, election.id);
-      const rows = await this.imports.insertStaged(
-        runner,
-        imp.id,
-        election.id,
-        staged,
-        model,
-        staged.column(columns.region)!,
-      );
       await progress.stop();
       await this.imports.finish(manager, imp.id, version, rows);
       await this.outbox.add(
@@ -123,12 +116,85 @@ export class OfficialImportJob {
     });
   }
 
-  /** COPY into a text staging table, refusing a file whose header lacks a template column. */
+  /**
+   * The fast path, for a file without a bad row: COPY with every line column typed
+   * `int NOT NULL` (PostgreSQL converts while it parses), then one statement for the precincts
+   * and all official rows. Null when the file needs the checked path (any cell COPY refuses,
+   * any row the statement could not take): everything since the savepoint is undone.
+   */
+  private async loadTyped(
+    runner: QueryRunner,
+    imp: OfficialImportEntity,
+    model: ProtocolTemplateModel,
+    electionId: string,
+    evotingRule: string | undefined,
+    progress: ProgressWriter,
+  ): Promise<number | null> {
+    const columns = model.template.precinctColumns;
+    const types = Object.fromEntries(
+      model.lines.flatMap((l) => (l.column === undefined ? [] : [[l.column, 'int NOT NULL']])),
+    );
+    await runner.query(`SAVEPOINT typed_import`);
+    try {
+      const staged = await this.stage(runner, imp, model, progress, { types });
+      if (staged.rows > 0) {
+        await this.imports.progress(imp.id, staged.rows, staged.rows);
+        progress.reached(staged.rows);
+        await this.precincts.lockElection(runner, electionId);
+        const newId = await this.precincts.newIdSql(runner);
+        const { written } = await this.imports.insertTyped(
+          runner,
+          imp.id,
+          electionId,
+          staged,
+          model,
+          columns,
+          evotingRule,
+          newId,
+        );
+        if (written === staged.rows) {
+          await runner.query(`RELEASE SAVEPOINT typed_import`);
+          return written;
+        }
+      }
+    } catch (e) {
+      if (e instanceof MissingHeaders) throw e;
+      this.logger.debug(`import ${imp.id}: checked path (${(e as Error).message})`);
+    }
+    await runner.query(`ROLLBACK TO SAVEPOINT typed_import`);
+    return null;
+  }
+
+  /**
+   * The checked path: COPY as text, every row problem listed (the import refused), then the
+   * precinct upsert and the insert of every official row.
+   */
+  private async loadChecked(
+    runner: QueryRunner,
+    imp: OfficialImportEntity,
+    model: ProtocolTemplateModel,
+    electionId: string,
+    evotingRule: string | undefined,
+    progress: ProgressWriter,
+  ): Promise<number> {
+    const columns = model.template.precinctColumns;
+    const staged = await this.stage(runner, imp, model, progress, {
+      computed: PrecinctsRepository.stagedKeys(columns),
+    });
+    await this.imports.progress(imp.id, staged.rows, staged.rows);
+    progress.reached(staged.rows);
+    await this.check(runner, staged, model);
+    await this.precincts.upsertStaged(runner, electionId, staged, columns, evotingRule);
+    return this.imports.insertStaged(runner, imp.id, electionId, staged, model, staged.column(columns.region)!);
+  }
+
+  /** COPY into a staging table, refusing a file whose header lacks a template column. */
   private async stage(
     runner: QueryRunner,
     imp: OfficialImportEntity,
     model: ProtocolTemplateModel,
     progress: ProgressWriter,
+    options: Pick<Parameters<typeof stageCsv>[2] & object, 'computed' | 'types'>,
   ): Promise<StagedCsv> {
     const columns = model.template.precinctColumns;
     const required = [columns.region, columns.district, columns.territory, columns.number]
@@ -139,12 +205,12 @@ export class OfficialImportJob {
     );
     try {
       return await stageCsv(runner, source.stream, {
+        ...options,
         maxBytes: MAX_OFFICIAL_FILE_BYTES,
-        computed: PrecinctsRepository.stagedKeys(columns),
         checkHeaders: (headers) => {
           const missing = required.filter((h) => !headers.includes(h));
           if (missing.length > 0) {
-            throw new ImportRefused([
+            throw new MissingHeaders([
               {
                 row: 1,
                 message: `missing header${missing.length > 1 ? 's' : ''}: ${missing.map((h) => `"${h}"`).join(', ')}`,
@@ -189,7 +255,7 @@ function cellProblem(value: string | null): string {
   const v = (value ?? '').trim();
   if (v === '') return 'the cell is empty';
   if (/^-\d+$/.test(v)) return `"${v}" is negative`;
-  if (/^\d+$/.test(v)) return `"${v}" is too large`;
+  if (/^\+?\d+$/.test(v)) return `"${v}" is too large`;
   return `"${v.slice(0, 40)}" is not a whole number`;
 }
 
