@@ -29,6 +29,15 @@ class ImportRefused extends Error {
 /** A file whose header lacks template columns: reading it again would not help. */
 class MissingHeaders extends ImportRefused {}
 
+/** What both load paths work from: the import, its election's template and its progress. */
+interface LoadInput {
+  imp: OfficialImportEntity;
+  model: ProtocolTemplateModel;
+  electionId: string;
+  evotingRule: string | undefined;
+  progress: ProgressWriter;
+}
+
 export type ImportOutcome =
   { status: 'done'; version: number; rows: number } | { status: 'failed'; errors: number } | { skipped: string };
 
@@ -102,9 +111,14 @@ export class OfficialImportJob {
       await this.imports.lockElection(manager, election.id);
       await this.imports.tuneForBulk(manager);
       if ((await this.imports.statusOf(manager, imp.id)) !== 'running') return { skipped: 'finished meanwhile' };
-      const rows =
-        (await this.loadTyped(runner, imp, model, election.id, election.template.evotingRule, progress)) ??
-        (await this.loadChecked(runner, imp, model, election.id, election.template.evotingRule, progress));
+      const input: LoadInput = {
+        imp,
+        model,
+        electionId: election.id,
+        evotingRule: election.template.evotingRule,
+        progress,
+      };
+      const rows = (await this.loadTyped(runner, input)) ?? (await this.loadChecked(runner, input));
       const version = await this.imports.nextVersion(manager, election.id);
       await progress.stop();
       await this.imports.finish(manager, imp.id, version, rows);
@@ -122,24 +136,16 @@ export class OfficialImportJob {
    * and all official rows. Null when the file needs the checked path (any cell COPY refuses,
    * any row the statement could not take): everything since the savepoint is undone.
    */
-  private async loadTyped(
-    runner: QueryRunner,
-    imp: OfficialImportEntity,
-    model: ProtocolTemplateModel,
-    electionId: string,
-    evotingRule: string | undefined,
-    progress: ProgressWriter,
-  ): Promise<number | null> {
+  private async loadTyped(runner: QueryRunner, input: LoadInput): Promise<number | null> {
+    const { imp, model, electionId, evotingRule } = input;
     const columns = model.template.precinctColumns;
     const types = Object.fromEntries(
       model.lines.flatMap((l) => (l.column === undefined ? [] : [[l.column, 'int NOT NULL']])),
     );
     await runner.query(`SAVEPOINT typed_import`);
     try {
-      const staged = await this.stage(runner, imp, model, progress, { types });
+      const staged = await this.stage(runner, input, { types });
       if (staged.rows > 0) {
-        await this.imports.progress(imp.id, staged.rows, staged.rows);
-        progress.reached(staged.rows);
         await this.precincts.lockElection(runner, electionId);
         const newId = await this.precincts.newIdSql(runner);
         const { written } = await this.imports.insertTyped(
@@ -169,31 +175,22 @@ export class OfficialImportJob {
    * The checked path: COPY as text, every row problem listed (the import refused), then the
    * precinct upsert and the insert of every official row.
    */
-  private async loadChecked(
-    runner: QueryRunner,
-    imp: OfficialImportEntity,
-    model: ProtocolTemplateModel,
-    electionId: string,
-    evotingRule: string | undefined,
-    progress: ProgressWriter,
-  ): Promise<number> {
+  private async loadChecked(runner: QueryRunner, input: LoadInput): Promise<number> {
+    const { imp, model, electionId, evotingRule } = input;
     const columns = model.template.precinctColumns;
-    const staged = await this.stage(runner, imp, model, progress, {
-      computed: PrecinctsRepository.stagedKeys(columns),
-    });
-    await this.imports.progress(imp.id, staged.rows, staged.rows);
-    progress.reached(staged.rows);
+    const staged = await this.stage(runner, input, { computed: PrecinctsRepository.stagedKeys(columns) });
     await this.check(runner, staged, model);
     await this.precincts.upsertStaged(runner, electionId, staged, columns, evotingRule);
     return this.imports.insertStaged(runner, imp.id, electionId, staged, model, staged.column(columns.region)!);
   }
 
-  /** COPY into a staging table, refusing a file whose header lacks a template column. */
+  /**
+   * COPY into a staging table, refusing a file whose header lacks a template column; the staged
+   * row count is then the import's progress and total.
+   */
   private async stage(
     runner: QueryRunner,
-    imp: OfficialImportEntity,
-    model: ProtocolTemplateModel,
-    progress: ProgressWriter,
+    { imp, model, progress }: LoadInput,
     options: Pick<Parameters<typeof stageCsv>[2] & object, 'computed' | 'types'>,
   ): Promise<StagedCsv> {
     const columns = model.template.precinctColumns;
@@ -203,8 +200,9 @@ export class OfficialImportJob {
     const source = await openCountingLines(join(this.config.storageDir, imp.filePath!), (lines) =>
       progress.rows(Math.max(0, lines - 1)),
     );
+    let staged: StagedCsv;
     try {
-      return await stageCsv(runner, source.stream, {
+      staged = await stageCsv(runner, source.stream, {
         ...options,
         maxBytes: MAX_OFFICIAL_FILE_BYTES,
         checkHeaders: (headers) => {
@@ -232,6 +230,9 @@ export class OfficialImportJob {
     } finally {
       source.close();
     }
+    await this.imports.progress(imp.id, staged.rows, staged.rows);
+    progress.reached(staged.rows);
+    return staged;
   }
 
   /** Every row problem at once (up to 100, in file order): precinct keys, then cell values. */
