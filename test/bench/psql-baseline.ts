@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { NATIONAL_CSV_GZ } from '../support/data';
 import { TestContext } from '../support/test-context';
 import { timed } from './bench-report';
@@ -15,5 +16,44 @@ export async function psqlCopyBaseline(ctx: TestContext): Promise<() => Promise<
   return async () => {
     await ctx.db.query(`TRUNCATE bench_raw`);
     return timed(async () => execSync(copy));
+  };
+}
+
+/**
+ * The least a staged import can do, run by psql in the same run as the baseline: `\copy` of
+ * the file into a temporary table typed like the project's fast path (26 `int NOT NULL` line
+ * columns), then ONE `INSERT … SELECT` of every row into a table shaped like
+ * `official_results` (its primary key included), joined to a table of the file's precincts on
+ * the raw region and label cells. Nothing else: no trimming, no precinct-number rule, no
+ * control ratios, no precinct upsert, no HTTP upload, no queue. Returns one timed round, in ms.
+ */
+export async function psqlStagedFloor(ctx: TestContext): Promise<() => Promise<number>> {
+  const cell = (i: number) => `c${i} ${i >= 6 && i <= 31 ? 'int NOT NULL' : 'text'}`;
+  const columns = Array.from({ length: 32 }, (_, i) => cell(i + 1)).join(', ');
+  const names = Array.from({ length: 32 }, (_, i) => `c${i + 1}`).join(', ');
+  const lines = Array.from({ length: 26 }, (_, i) => `s.c${i + 6}`).join(', ');
+  await ctx.db.query(`CREATE TABLE floor_precincts (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    region text NOT NULL, number text NOT NULL, UNIQUE (region, number))`);
+  await ctx.db.query(`CREATE TABLE floor_results (import_id uuid NOT NULL, precinct_id int NOT NULL,
+    row_number int NOT NULL, line_values int[] NOT NULL, violated_ratios text[] NOT NULL DEFAULT '{}',
+    PRIMARY KEY (import_id, precinct_id))`);
+  // The file's own precincts, keyed by the raw cells (an electronic-voting row has no label).
+  await ctx.db.query(`INSERT INTO floor_precincts (region, number)
+    SELECT DISTINCT c2, coalesce(c5, c3) FROM bench_raw ORDER BY 1, 2`);
+  await ctx.db.query(`ANALYZE floor_precincts`);
+  const script = (importId: string) =>
+    [
+      `BEGIN;`,
+      `SET LOCAL jit = off;`,
+      `CREATE TEMP TABLE floor_staging (row_no int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns}) ON COMMIT DROP;`,
+      `\\copy floor_staging (${names}) from program 'gunzip -c ${NATIONAL_CSV_GZ}' with (format csv, header)`,
+      `INSERT INTO floor_results (import_id, precinct_id, row_number, line_values)
+         SELECT '${importId}', p.id, s.row_no, ARRAY[${lines}]
+           FROM floor_staging s JOIN floor_precincts p ON p.region = s.c2 AND p.number = coalesce(s.c5, s.c3);`,
+      `COMMIT;`,
+    ].join('\n');
+  return async () => {
+    const input = script(randomUUID());
+    return timed(async () => execSync(`psql -q -v ON_ERROR_STOP=1 '${ctx.env.DATABASE_URL}'`, { input }));
   };
 }
