@@ -180,8 +180,8 @@ describe('web UI: review, arbitration, official import and the public list (Chro
     await card.waitFor();
     const row = card.locator('tr', { hasText: '17. er' });
     expect(await row.locator('td').allInnerTexts()).toEqual([
-      expected.observed.toLocaleString('en-GB'),
       expected.official.toLocaleString('en-GB'),
+      expected.observed.toLocaleString('en-GB'),
       `+${expected.delta}`,
     ]);
     // The card carries the protocol photo's thumbnail, served to anyone now.

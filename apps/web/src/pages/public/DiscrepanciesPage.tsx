@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { ElectionSelect } from '../../components/ElectionSelect';
+import { LineComparison } from '../../components/LineComparison';
 import { Loading } from '../../components/Loading';
 import { Notice, errorText } from '../../components/Notice';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -132,39 +133,7 @@ export function DiscrepanciesPage({ slug }: { slug?: string }) {
               </Link>
             )}
             {d.lines.length > 0 && (
-              <div class="table-wrap">
-                <table class="compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('results.line')}</th>
-                      <th scope="col" class="num">
-                        {t('results.observed')}
-                      </th>
-                      <th scope="col" class="num">
-                        {t('results.official')}
-                      </th>
-                      <th scope="col" class="num">
-                        Δ
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.lines.map((l) => (
-                      <tr key={l.n}>
-                        <th scope="row" title={labelOf(l.n, l.key)}>
-                          {l.n}. {l.key}
-                        </th>
-                        <td class="num">{formatNumber(l.observed)}</td>
-                        <td class="num">{formatNumber(l.official)}</td>
-                        <td class={`num ${(l.delta ?? 0) > 0 ? 'delta-pos' : 'delta-neg'}`}>
-                          {(l.delta ?? 0) > 0 ? '+' : ''}
-                          {formatNumber(l.delta)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <LineComparison lines={d.lines} compact nameOf={(l) => l.key} titleOf={(l) => labelOf(l.n, l.key)} />
             )}
           </li>
         ))}

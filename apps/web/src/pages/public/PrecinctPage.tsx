@@ -1,11 +1,12 @@
 import { api } from '../../api';
+import { LineComparison } from '../../components/LineComparison';
 import { Loading } from '../../components/Loading';
 import { Notice, errorText } from '../../components/Notice';
 import { PhotoViewer } from '../../components/PhotoViewer';
 import { StatusBadge } from '../../components/StatusBadge';
 import { saveBlob, toCsv } from '../../download';
 import { useAsync } from '../../hooks';
-import { formatNumber, useT } from '../../i18n';
+import { useT } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import type { PrecinctDiscrepancy } from '../../types';
 
@@ -60,49 +61,12 @@ export function PrecinctPage({ slug, id }: { slug: string; id: string }) {
           <div class="task-grid">
             <PhotoViewer photos={data.photos} alt={t('results.photoAlt')} />
             <div class="stack-sm">
-              <div class="table-wrap">
-                <table class="precinct-lines">
-                  <caption>{t('results.linesCaption')}</caption>
-                  <colgroup>
-                    <col class="label" />
-                    <col class="value" />
-                    <col class="value" />
-                    <col class="delta" />
-                  </colgroup>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('results.line')}</th>
-                      <th scope="col" class="num">
-                        {t('results.official')}
-                      </th>
-                      <th scope="col" class="num">
-                        {t('results.observed')}
-                      </th>
-                      <th scope="col" class="num">
-                        Δ
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.lines.map((l) => {
-                      const delta = l.delta ?? 0;
-                      return (
-                        <tr key={l.n} class={delta !== 0 ? 'differs' : ''} data-line={l.n}>
-                          <th scope="row">
-                            {l.n}. {l.label ?? l.key}
-                          </th>
-                          <td class="num">{formatNumber(l.official)}</td>
-                          <td class="num">{formatNumber(l.observed)}</td>
-                          <td class={`num ${delta > 0 ? 'delta-pos' : delta < 0 ? 'delta-neg' : ''}`}>
-                            {delta > 0 ? '+' : ''}
-                            {formatNumber(l.delta)}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <LineComparison
+                lines={data.lines}
+                highlight
+                caption={t('results.linesCaption')}
+                nameOf={(l) => l.label ?? l.key}
+              />
               <p class="hint">{t('results.deltaHint')}</p>
               <div class="row">
                 <button type="button" onClick={() => csv(data)}>
