@@ -41,7 +41,8 @@ export class PhotoInspector {
     }
     let meta: Metadata;
     try {
-      meta = await sharp(file.path, { limitInputPixels: false }).metadata();
+      meta =
+        (await this.headerFromHead(file, type)) ?? (await sharp(file.path, { limitInputPixels: false }).metadata());
     } catch (e) {
       if (type === 'heic') throw heicRefused(label);
       throw new UnprocessableEntityException(`${label}: the image header cannot be read (${(e as Error).message})`);
@@ -58,6 +59,23 @@ export class PhotoInspector {
     }
     if (type === 'heic' || type === 'avif') await this.assertDecodable(file.path, type, label);
     return { type, mime: IMAGE_MIME[type], width, height };
+  }
+
+  /**
+   * A JPEG's or PNG's header read from the first bytes kept in memory while the file streamed
+   * (no second read of the file): the header comes before any image data, and a prefix of the
+   * file parses as the file does as far as it goes. Undefined when that fails (the header does
+   * not fit in those bytes, a large EXIF block say, or it is broken) or for other types (the
+   * WebP and HEIC readers want the whole file): the file itself is read then, and decides.
+   */
+  private async headerFromHead(file: StreamedFile, type: ImageType): Promise<Metadata | undefined> {
+    if (type !== 'jpeg' && type !== 'png') return undefined;
+    try {
+      const meta = await sharp(file.head, { limitInputPixels: false }).metadata();
+      return meta.width && meta.height ? meta : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** libheif reads HEIC headers even when it lacks the HEVC decoder; only a decode tells. */
