@@ -10,6 +10,10 @@ import { QueueName } from './queue-names';
 
 const BATCH = 500;
 const REDIS_TIMEOUT_MS = 5000;
+/** How long a kick waits for more commits to join its pass: one pass moves all of them. */
+const KICK_DELAY_MS = 5;
+/** Delivered rows are kept a day; looking for ones to drop once a minute is plenty. */
+const PRUNE_INTERVAL_MS = 60_000;
 
 interface PendingRow {
   id: string;
@@ -29,9 +33,11 @@ interface PendingRow {
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
+  private pending?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private prunedAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -49,16 +55,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.pending);
     await this.running;
   }
 
-  /** Asks for a relay pass soon; cheap to call after every commit. */
+  /**
+   * Asks for a relay pass soon; cheap to call after every commit. Kicks within a few
+   * milliseconds of each other, or while a pass runs, share one pass: under load the relay's
+   * round trips stay a few per batch of commits rather than a few per commit.
+   */
   kick(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.pass();
+    }, KICK_DELAY_MS);
+  }
+
+  private pass(): void {
+    if (this.stopped) return;
     this.running = this.drain()
       .catch((e: Error) => this.logger.warn(`outbox relay paused: ${e.message}`))
       .finally(() => {
@@ -100,7 +120,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         queueRows.map((r) => r.id),
       ]);
     }
-    if (rows.length < BATCH) {
+    if (rows.length < BATCH && Date.now() - this.prunedAt >= PRUNE_INTERVAL_MS) {
+      this.prunedAt = Date.now();
       await this.dataSource.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 day'`);
     }
     return rows.length;
