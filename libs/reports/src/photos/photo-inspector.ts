@@ -41,8 +41,9 @@ export class PhotoInspector {
     }
     let meta: Metadata;
     try {
+      const early = file.headInfo as Promise<Metadata | undefined> | undefined;
       meta =
-        (await this.headerFromHead(file, type)) ?? (await sharp(file.path, { limitInputPixels: false }).metadata());
+        (await (early ?? this.headerOf(file.head))) ?? (await sharp(file.path, { limitInputPixels: false }).metadata());
     } catch (e) {
       if (type === 'heic') throw heicRefused(label);
       throw new UnprocessableEntityException(`${label}: the image header cannot be read (${(e as Error).message})`);
@@ -62,16 +63,18 @@ export class PhotoInspector {
   }
 
   /**
-   * A JPEG's or PNG's header read from the first bytes kept in memory while the file streamed
-   * (no second read of the file): the header comes before any image data, and a prefix of the
-   * file parses as the file does as far as it goes. Undefined when that fails (the header does
-   * not fit in those bytes, a large EXIF block say, or it is broken) or for other types (the
-   * WebP and HEIC readers want the whole file): the file itself is read then, and decides.
+   * A JPEG's or PNG's header read from the file's first bytes, kept in memory while it streamed
+   * (the upload starts this as soon as they are in, see `HashingDiskStorage`'s `onHead`): the
+   * header comes before any image data, and a prefix of the file parses as the file does as far
+   * as it goes. Undefined when that fails (the header does not fit in those bytes, a large EXIF
+   * block say, or it is broken) or for other types (the WebP and HEIC readers want the whole
+   * file): `inspect` reads the file itself then, and that decides. Never rejects.
    */
-  private async headerFromHead(file: StreamedFile, type: ImageType): Promise<Metadata | undefined> {
+  async headerOf(head: Buffer): Promise<Metadata | undefined> {
+    const type = sniffImageType(head);
     if (type !== 'jpeg' && type !== 'png') return undefined;
     try {
-      const meta = await sharp(file.head, { limitInputPixels: false }).metadata();
+      const meta = await sharp(head, { limitInputPixels: false }).metadata();
       return meta.width && meta.height ? meta : undefined;
     } catch {
       return undefined;

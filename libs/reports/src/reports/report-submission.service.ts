@@ -16,10 +16,42 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PhotoInspector } from '../photos/photo-inspector';
 import { NewPhoto, PhotosRepository } from '../photos/photos.repository';
 import { SubmitResultDto } from './reports.dto';
-import { NewReport, ReportsRepository } from './reports.repository';
+import { Intake, NewReport, ReportsRepository } from './reports.repository';
 import { clientReportIdOf, parseSubmissionFields, precinctOf } from './submission-fields';
 
 export const photoJobId = (photoId: string): string => `photo-${photoId}`;
+
+/** The intake query's arguments from an upload's fields, and a key that tells two such apart. */
+interface IntakeArgs {
+  key: string;
+  clientReportId: string | null;
+  precinct: { id: number } | { region: string; number: string } | null;
+}
+
+/**
+ * Work on one upload that starts while its photos still stream in (see `receivePhotos`): the
+ * intake query as soon as the text fields sent before the first photo are in, each photo's
+ * header parse as soon as its first bytes are. Nothing here writes anything or refuses
+ * anything; `submit` uses the intake only if the final fields ask the same question.
+ */
+export class UploadStart {
+  intake?: { args: IntakeArgs; result: Promise<Intake | undefined> };
+
+  constructor(
+    private readonly begin: (args: IntakeArgs) => Promise<Intake | undefined>,
+    readonly headOf: (head: Buffer) => Promise<unknown>,
+  ) {}
+
+  /** The text fields received before the first photo (later calls change nothing). */
+  fieldsBeforePhotos(fields: Record<string, unknown>): void {
+    if (this.intake) return;
+    const args = intakeArgs(fields);
+    const result = this.begin(args);
+    // Awaited by `submit` when its fields ask the same; otherwise (or for a refused upload) dropped.
+    result.catch(() => undefined);
+    this.intake = { args, result };
+  }
+}
 
 /**
  * Accepts an observer's report: checks every field and file, then in ONE transaction writes
@@ -33,6 +65,8 @@ export const photoJobId = (photoId: string): string => `photo-${photoId}`;
 @Injectable()
 export class ReportSubmissionService {
   private readonly logger = new Logger(ReportSubmissionService.name);
+  /** Uploads whose temporary file is gone or going already. */
+  private readonly removed = new WeakSet<UploadedFile>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -46,17 +80,33 @@ export class ReportSubmissionService {
     private readonly relay: OutboxRelay,
   ) {}
 
+  /** Starts the work that can run while the upload's photos stream in; pass it to `submit`. */
+  start(slug: string, observer: AuthUser): UploadStart {
+    return new UploadStart(
+      (args) => this.reports.intake(slug, observer.id, args.clientReportId, args.precinct),
+      (head) => this.inspector.headerOf(head),
+    );
+  }
+
   async submit(
     slug: string,
     observer: AuthUser,
     body: Record<string, unknown>,
     files: UploadedFile[],
+    started?: UploadStart,
   ): Promise<SubmitResultDto> {
     try {
-      return await this.accept(slug, observer, body, files);
+      return await this.accept(slug, observer, body, files, started);
     } finally {
-      await Promise.all(files.map((f) => this.storage.removeTemp(f.path)));
+      await this.removeTemps(files);
     }
+  }
+
+  /** Removes the temporary files not removed yet (once each). */
+  private async removeTemps(files: UploadedFile[]): Promise<void> {
+    const left = files.filter((f) => !this.removed.has(f));
+    for (const f of left) this.removed.add(f);
+    await Promise.all(left.map((f) => this.storage.removeTemp(f.path)));
   }
 
   private async accept(
@@ -64,15 +114,16 @@ export class ReportSubmissionService {
     observer: AuthUser,
     body: Record<string, unknown>,
     files: UploadedFile[],
+    started?: UploadStart,
   ): Promise<SubmitResultDto> {
-    // Election, earlier report and precinct in one round trip: each is on the upload's critical
-    // path. The answers keep their order: unknown election, then a resend, then the fields.
-    const intake = await this.reports.intake(
-      slug,
-      observer.id,
-      tried(() => clientReportIdOf(body)),
-      tried(() => precinctOf(body)),
-    );
+    // Election, earlier report and precinct in one round trip, started while the photos were
+    // still streaming in when the fields came first (the usual order). The answers keep their
+    // order: unknown election, then a resend, then the fields.
+    const args = intakeArgs(body);
+    const early = started?.intake;
+    const intake = await (early?.args.key === args.key
+      ? early.result
+      : this.reports.intake(slug, observer.id, args.clientReportId, args.precinct));
     if (!intake) throw new NotFoundException(`No election "${slug}"`);
     // A resend of an accepted report is answered before its files are looked at again.
     if (intake.earlier) return { ...intake.earlier, created: false };
@@ -131,7 +182,13 @@ export class ReportSubmissionService {
         // This request created every original. Only a request that linked an original removes
         // it again (and the hourly sweep, originals older than an hour), so none can vanish
         // before this commits: no lock, no re-check, and the statement is its own transaction.
-        reportId = await this.receive(this.dataSource.manager, args);
+        // The temporary files are not needed any more: they go meanwhile.
+        const removing = this.removeTemps(files);
+        try {
+          reportId = await this.receive(this.dataSource.manager, args);
+        } finally {
+          await removing;
+        }
       } else {
         // Some bytes were there before: another request's cleanup may remove them until this
         // commits, so they are re-checked under the bytes lock first (see `ensureOriginals`).
@@ -214,6 +271,12 @@ export class ReportSubmissionService {
       }
     }
   }
+}
+
+function intakeArgs(fields: Record<string, unknown>): IntakeArgs {
+  const clientReportId = tried(() => clientReportIdOf(fields));
+  const precinct = tried(() => precinctOf(fields));
+  return { key: JSON.stringify([clientReportId, precinct]), clientReportId, precinct };
 }
 
 /** The value, or null when computing it throws (a bad field, refused later in its turn). */

@@ -19,6 +19,16 @@ export interface StreamedFile {
   head: Buffer;
   /** The last EDGE_BYTES bytes (fewer for a smaller file). */
   tail: Buffer;
+  /** What the engine's `onHead` made of `head`, started as soon as the head was complete. */
+  headInfo?: Promise<unknown>;
+}
+
+export interface HashingDiskStorageOptions {
+  /**
+   * Called once per file with its first EDGE_BYTES bytes (the whole file when smaller) as soon as
+   * they have arrived, so that work on them runs while the rest streams in. Must not reject.
+   */
+  onHead?: (head: Buffer) => Promise<unknown>;
 }
 
 export type UploadedFile = Express.Multer.File & StreamedFile;
@@ -31,6 +41,11 @@ class Inspecting extends Transform {
   private headSize = 0;
   private tailParts: Buffer[] = [];
   private tailSize = 0;
+  headInfo?: Promise<unknown>;
+
+  constructor(private readonly onHead?: (head: Buffer) => Promise<unknown>) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
@@ -39,6 +54,7 @@ class Inspecting extends Transform {
       const part = chunk.subarray(0, EDGE_BYTES - this.headSize);
       this.headParts.push(part);
       this.headSize += part.length;
+      if (this.headSize === EDGE_BYTES) this.headComplete();
     }
     this.tailParts.push(chunk);
     this.tailSize += chunk.length;
@@ -46,6 +62,11 @@ class Inspecting extends Transform {
       this.tailSize -= this.tailParts.shift()!.length;
     }
     done(null, chunk);
+  }
+
+  /** Hands the complete head to `onHead` (once). */
+  headComplete(): void {
+    if (this.onHead && !this.headInfo) this.headInfo = this.onHead(this.head());
   }
 
   head(): Buffer {
@@ -65,7 +86,10 @@ class Inspecting extends Transform {
  * whose stream breaks (client abort, size limit) is removed here at once.
  */
 export class HashingDiskStorage implements StorageEngine {
-  constructor(private readonly storage: PhotoStorage) {}
+  constructor(
+    private readonly storage: PhotoStorage,
+    private readonly options: HashingDiskStorageOptions = {},
+  ) {}
 
   _handleFile(
     _req: Request,
@@ -73,17 +97,20 @@ export class HashingDiskStorage implements StorageEngine {
     callback: (error?: unknown, info?: Partial<UploadedFile>) => void,
   ): void {
     const path = this.storage.tempPath();
-    const inspecting = new Inspecting();
+    const inspecting = new Inspecting(this.options.onHead);
     const out = createWriteStream(path, { flags: 'wx', mode: 0o640, flush: true });
     pipeline(file.stream, inspecting, out).then(
-      () =>
+      () => {
+        inspecting.headComplete();
         callback(null, {
           path,
           size: inspecting.size,
           sha256: inspecting.hash.digest('hex'),
           head: inspecting.head(),
           tail: inspecting.tail(),
-        }),
+          headInfo: inspecting.headInfo,
+        });
+      },
       (e: Error) => {
         void removeQuietly(path).finally(() => callback(e));
       },
