@@ -8,7 +8,7 @@ import { PhotoStorage, removeQuietly } from '../photo-storage.service';
 
 /** How much of each end of a file is kept in memory for type sniffing and integrity checks. */
 export const EDGE_BYTES = 64 * 1024;
-/** How much is gathered in memory, at most, before it is written out. */
+/** How much of a file is gathered in memory, at most, before it is written out. */
 const WRITE_BYTES = 256 * 1024;
 
 /** What the storage engine learnt about one file while it streamed to disk. */
@@ -36,10 +36,18 @@ export interface HashingDiskStorageOptions {
 export type UploadedFile = Express.Multer.File & StreamedFile;
 
 /**
+ * Buffers of WRITE_BYTES for HashingFileWriter, reused from one upload to the next (at most
+ * SPARE_BUFFERS kept). Network chunks are copied in and so die young instead of waiting in
+ * memory for a write; a buffer goes back only when no write from it can still be running.
+ */
+const SPARE_BUFFERS = 64;
+const spareBuffers: Buffer[] = [];
+
+/**
  * Writes a stream to a new file, hashing it and keeping its first and last bytes on the way,
- * without holding the rest: chunks are gathered up to WRITE_BYTES and written with one
- * writev, so a 3 MB photo costs a dozen writes rather than one per network chunk (each write
- * is a hand-off to libuv's thread pool). The file is fsynced and closed before `finish`.
+ * without holding the rest: chunks are copied into a WRITE_BYTES buffer that is written out
+ * when full, so a 3 MB photo costs a dozen writes rather than one per network chunk (each
+ * write is a hand-off to libuv's thread pool). The file is fsynced and closed before `finish`.
  */
 class HashingFileWriter extends Writable {
   readonly hash = createHash('sha256');
@@ -50,20 +58,22 @@ class HashingFileWriter extends Writable {
   private headSize = 0;
   private tailParts: Buffer[] = [];
   private tailSize = 0;
-  private pending: Buffer[] = [];
-  private pendingSize = 0;
+  private buffer?: Buffer;
+  private filled = 0;
+  private writing = false;
 
   constructor(
     private readonly path: string,
     private readonly onHead?: (head: Buffer) => Promise<unknown>,
   ) {
-    super({ highWaterMark: WRITE_BYTES });
+    super();
   }
 
   override _construct(done: (error?: Error | null) => void): void {
     open(this.path, 'wx', 0o640).then(
       (handle) => {
         this.handle = handle;
+        this.buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(WRITE_BYTES);
         done();
       },
       (e: Error) => done(e),
@@ -84,14 +94,13 @@ class HashingFileWriter extends Writable {
     while (this.tailParts.length > 1 && this.tailSize - this.tailParts[0].length >= EDGE_BYTES) {
       this.tailSize -= this.tailParts.shift()!.length;
     }
-    this.pending.push(chunk);
-    this.pendingSize += chunk.length;
-    if (this.pendingSize < WRITE_BYTES) return done();
-    this.writePending().then(() => done(), done);
+    const copied = this.fill(chunk, 0);
+    if (copied === chunk.length) return done();
+    this.writeRest(chunk, copied).then(() => done(), done);
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    this.writePending()
+    this.flush()
       .then(() => this.handle!.sync())
       .then(() => this.closeFile())
       .then(() => done(), done);
@@ -118,30 +127,39 @@ class HashingFileWriter extends Writable {
     return Buffer.from(all.subarray(Math.max(0, all.length - EDGE_BYTES)));
   }
 
-  private async writePending(): Promise<void> {
-    let buffers = this.pending;
-    this.pending = [];
-    this.pendingSize = 0;
-    while (buffers.length > 0) {
-      const { bytesWritten } = await this.handle!.writev(buffers);
-      buffers = unwritten(buffers, bytesWritten);
+  /** Copies what fits of `chunk` from `offset` into the buffer; returns the offset reached. */
+  private fill(chunk: Buffer, offset: number): number {
+    const copied = chunk.copy(this.buffer!, this.filled, offset);
+    this.filled += copied;
+    return offset + copied;
+  }
+
+  private async writeRest(chunk: Buffer, offset: number): Promise<void> {
+    while (offset < chunk.length) {
+      await this.flush();
+      offset = this.fill(chunk, offset);
     }
+  }
+
+  /** Writes out what the buffer holds (a short write is rare but legal: the rest follows). */
+  private async flush(): Promise<void> {
+    this.writing = true;
+    for (let at = 0; at < this.filled;) {
+      const { bytesWritten } = await this.handle!.write(this.buffer!, at, this.filled - at);
+      at += bytesWritten;
+    }
+    this.filled = 0;
+    this.writing = false;
   }
 
   private async closeFile(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
+    // After a failed write the buffer may still be read by it: it is then left to the collector.
+    if (this.buffer && !this.writing && spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(this.buffer);
+    this.buffer = undefined;
     await handle?.close();
   }
-}
-
-/** What is left of `buffers` after the first `written` bytes (a short write is rare but legal). */
-function unwritten(buffers: Buffer[], written: number): Buffer[] {
-  let i = 0;
-  while (i < buffers.length && written >= buffers[i].length) written -= buffers[i++].length;
-  const rest = buffers.slice(i);
-  if (rest.length > 0 && written > 0) rest[0] = rest[0].subarray(written);
-  return rest;
 }
 
 /**
