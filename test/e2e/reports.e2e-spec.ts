@@ -189,6 +189,30 @@ describe('observer reports: happy path and idempotency', () => {
     expect(theirs.body.items).toEqual([]);
   });
 
+  it('takes the fields as they finally are when some come after the photos (a resend too)', async () => {
+    // The pre-checks' query starts with the fields sent before the first photo; here those
+    // name neither the report nor the precinct, so the final fields must be asked again.
+    const photo = await protocolJpeg({ seed: 31, gps: false });
+    const clientReportId = randomUUID();
+    const send = (number: string) =>
+      ctx
+        .http()
+        .post(`/api/elections/${election.slug}/reports`)
+        .set(...bearer(observer))
+        .field('comment', 'fields after the photo')
+        .attach('photos', photo, { filename: 'IMG_31.jpg' })
+        .field('clientReportId', clientReportId)
+        .field('region', precinct.region)
+        .field('number', number);
+    const first = await send(precinct.number).expect(202);
+    const [row] = await ctx.db.query(`SELECT precinct_id AS "precinctId", comment FROM reports WHERE id = $1`, [
+      first.body.id,
+    ]);
+    expect(row).toEqual({ precinctId: precinct.id, comment: 'fields after the photo' });
+    const again = await send('no such precinct').expect(200);
+    expect(again.body.id).toBe(first.body.id);
+  });
+
   it('makes one report of a resend with the same clientReportId (sequential and 20 concurrent)', async () => {
     const photo = await protocolJpeg({ seed: 41 });
     const form = () => ({ region: precinct.region, number: precinct.number, photos: [{ data: photo }] });

@@ -83,26 +83,40 @@ export class AuditService {
     return verifyAuditLog(this.dataSource);
   }
 
-  private async appendToStream(manager: EntityManager, stream: string, entries: AuditEntryInput[]): Promise<void> {
-    const at = new Date().toISOString();
-    const rows = entries.map((e) => {
-      const fields: AuditFields = {
-        at,
-        actorId: e.actorId ?? null,
-        reportId: e.reportId ?? null,
-        action: e.action,
-        data: e.data ?? {},
-      };
-      return {
-        at,
-        actor_id: fields.actorId,
-        report_id: fields.reportId,
-        action: fields.action,
-        data: fields.data,
-        canon: canonicalAuditJson(fields),
-      };
-    });
-    // audit_append (see its migration) locks the stream's head, links and stores the entries.
-    await manager.query(`SELECT audit_append($1, $2::jsonb)`, [stream, JSON.stringify(rows)]);
+  /**
+   * The entries of one stream as `audit_append` takes them (JSON text), stamped now: for a
+   * database function that appends them itself in the same statement as other writes.
+   */
+  auditEntriesJson(entries: AuditEntryInput[]): string {
+    const streams = new Set(entries.map((e) => streamOf(e.reportId)));
+    if (streams.size > 1) throw new Error('auditEntriesJson takes the entries of one stream');
+    return JSON.stringify(entryRows(entries));
   }
+
+  private async appendToStream(manager: EntityManager, stream: string, entries: AuditEntryInput[]): Promise<void> {
+    // audit_append (see its migration) locks the stream's head, links and stores the entries.
+    await manager.query(`SELECT audit_append($1, $2::jsonb)`, [stream, JSON.stringify(entryRows(entries))]);
+  }
+}
+
+/** Entries stamped now, each with the canonical JSON its hash covers (see audit-hash.ts). */
+function entryRows(entries: AuditEntryInput[]) {
+  const at = new Date().toISOString();
+  return entries.map((e) => {
+    const fields: AuditFields = {
+      at,
+      actorId: e.actorId ?? null,
+      reportId: e.reportId ?? null,
+      action: e.action,
+      data: e.data ?? {},
+    };
+    return {
+      at,
+      actor_id: fields.actorId,
+      report_id: fields.reportId,
+      action: fields.action,
+      data: fields.data,
+      canon: canonicalAuditJson(fields),
+    };
+  });
 }

@@ -16,6 +16,16 @@ export class OutboxService {
       jobs.map((job) => ({ queue: JOB_QUEUE[job.name], jobName: job.name, jobId: job.jobId, payload: job.payload })),
     );
   }
+
+  /**
+   * The jobs as outbox rows in JSON text (`[{queue, job_name, job_id, payload}]`, in order), for
+   * a database function that inserts them in the same statement as the change they announce.
+   */
+  outboxRowsJson(jobs: JobRequest[]): string {
+    return JSON.stringify(
+      jobs.map((job) => ({ queue: JOB_QUEUE[job.name], job_name: job.name, job_id: job.jobId, payload: job.payload })),
+    );
+  }
 }
 
 /** Shorthand with the payload typed by job name. */

@@ -1,5 +1,5 @@
 import { AppConfig } from '@app/config';
-import { fileNameProblem } from '@app/reports';
+import { fileNameProblem, UploadStart } from '@app/reports';
 import { HashingDiskStorage, PhotoStorage, UploadedFile } from '@app/storage';
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
 import { Request, Response } from 'express';
@@ -10,7 +10,8 @@ const FIELD_LIMITS = { fields: 10, fieldSize: 64 * 1024, fieldNameSize: 100, hea
 
 /**
  * Runs multer with disk storage on the storage volume (never memory): each photo streams to a
- * temporary file, hashed on the way. Any refusal removes what was written; multer drains the
+ * temporary file, hashed on the way; `start` gets the fields before the first photo and each
+ * photo's first bytes as they arrive. Any refusal removes what was written; multer drains the
  * rest of the request so that the answer reaches the client.
  */
 export function receivePhotos(
@@ -18,12 +19,13 @@ export function receivePhotos(
   res: Response,
   storage: PhotoStorage,
   config: AppConfig,
+  start?: UploadStart,
 ): Promise<{ body: Record<string, unknown>; files: UploadedFile[] }> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new BadRequestException('Send the report as multipart/form-data with photos in "photos"'));
   }
   const upload = multer({
-    storage: new HashingDiskStorage(storage),
+    storage: new HashingDiskStorage(storage, { onHead: start?.headOf }),
     // Keep the name as sent, so that one with path parts is refused rather than cut to its last part.
     preservePath: true,
     limits: {
@@ -37,6 +39,8 @@ export function receivePhotos(
         return accept(new BadRequestException(`Unexpected file field "${file.fieldname}"; send photos in "photos"`));
       const problem = fileNameProblem(file.originalname);
       if (problem) return accept(new BadRequestException(`The photo's file name ${problem}`));
+      // The fields sent before this photo are in: the pre-checks' query can start meanwhile.
+      start?.fieldsBeforePhotos({ ...(req.body as Record<string, unknown>) });
       accept(null, true);
     },
   }).array('photos', config.uploadMaxFiles);

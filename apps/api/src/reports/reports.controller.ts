@@ -42,8 +42,9 @@ export class ReportsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ id: string; status: string }> {
-    const { body, files } = await receivePhotos(req, res, this.storage, this.config);
-    const result = await this.submission.submit(slug, user, body, files);
+    const start = this.submission.start(slug, user);
+    const { body, files } = await receivePhotos(req, res, this.storage, this.config, start);
+    const result = await this.submission.submit(slug, user, body, files, start);
     res.status(result.created ? HttpStatus.ACCEPTED : HttpStatus.OK);
     return { id: result.id, status: result.status };
   }

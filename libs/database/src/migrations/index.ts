@@ -8,6 +8,7 @@ import { DropOfficialResultsForeignKeys1764133900000 } from './1764133900000-Dro
 import { DropOfficialResultsPrecinctIndex1764134000000 } from './1764134000000-DropOfficialResultsPrecinctIndex';
 import { DropPrecinctsElectionForeignKey1764134010000 } from './1764134010000-DropPrecinctsElectionForeignKey';
 import { SlimPrecinctMatchIndexes1764134100000 } from './1764134100000-SlimPrecinctMatchIndexes';
+import { ReportReceive1764134200000 } from './1764134200000-ReportReceive';
 
 /** Every migration, oldest first. Never edit one that has reached main: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DropOfficialResultsPrecinctIndex1764134000000,
   DropPrecinctsElectionForeignKey1764134010000,
   SlimPrecinctMatchIndexes1764134100000,
+  ReportReceive1764134200000,
 ];

@@ -58,7 +58,7 @@ export class ElectionsService {
   }
 
   /** The election's checked template, parsed once per process. */
-  templateOf(election: ElectionEntity): ProtocolTemplateModel {
+  templateOf(election: Pick<ElectionEntity, 'id' | 'template'>): ProtocolTemplateModel {
     let model = this.models.get(election.id);
     if (!model) {
       model = new ProtocolTemplateModel(election.template);

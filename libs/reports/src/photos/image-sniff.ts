@@ -54,27 +54,16 @@ export function looksComplete(type: ImageType, head: Buffer, tail: Buffer, size:
  * Markup that a browser would run if it ever took the file for a page: the usual JPEG/HTML and
  * PNG/HTML polyglots hide it in a comment or metadata segment near the start, or append it.
  * Only the file's edges are searched: inside compressed image data such byte runs are noise.
+ * One case-insensitive pattern, so each edge is scanned once (no lower-cased copy either).
  */
-const MARKUP = [
-  /<script[\s>/]/,
-  /<html[\s>]/,
-  /<!doctype\s+html/,
-  /<iframe[\s>]/,
-  /<body[\s>]/,
-  /<svg[\s>]/,
-  /javascript:/,
-  /<object[\s>]/,
-  /<embed[\s>]/,
-  /\son(load|error)\s*=/,
-];
+const MARKUP =
+  /<script[\s>/]|<html[\s>]|<!doctype\s+html|<iframe[\s>]|<body[\s>]|<svg[\s>]|javascript:|<object[\s>]|<embed[\s>]|\son(?:load|error)\s*=/i;
 
+/** The first markup found (lower-cased), searching the parts in order; undefined if none. */
 export function findMarkup(...parts: Buffer[]): string | undefined {
   for (const part of parts) {
-    const text = part.toString('latin1').toLowerCase();
-    for (const pattern of MARKUP) {
-      const match = pattern.exec(text);
-      if (match) return match[0].trim();
-    }
+    const match = MARKUP.exec(part.toString('latin1'));
+    if (match) return match[0].trim().toLowerCase();
   }
   return undefined;
 }

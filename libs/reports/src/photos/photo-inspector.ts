@@ -41,7 +41,9 @@ export class PhotoInspector {
     }
     let meta: Metadata;
     try {
-      meta = await sharp(file.path, { limitInputPixels: false }).metadata();
+      const early = file.headInfo as Promise<Metadata | undefined> | undefined;
+      meta =
+        (await (early ?? this.headerOf(file.head))) ?? (await sharp(file.path, { limitInputPixels: false }).metadata());
     } catch (e) {
       if (type === 'heic') throw heicRefused(label);
       throw new UnprocessableEntityException(`${label}: the image header cannot be read (${(e as Error).message})`);
@@ -58,6 +60,25 @@ export class PhotoInspector {
     }
     if (type === 'heic' || type === 'avif') await this.assertDecodable(file.path, type, label);
     return { type, mime: IMAGE_MIME[type], width, height };
+  }
+
+  /**
+   * A JPEG's or PNG's header read from the file's first bytes, kept in memory while it streamed
+   * (the upload starts this as soon as they are in, see `HashingDiskStorage`'s `onHead`): the
+   * header comes before any image data, and a prefix of the file parses as the file does as far
+   * as it goes. Undefined when that fails (the header does not fit in those bytes, a large EXIF
+   * block say, or it is broken) or for other types (the WebP and HEIC readers want the whole
+   * file): `inspect` reads the file itself then, and that decides. Never rejects.
+   */
+  async headerOf(head: Buffer): Promise<Metadata | undefined> {
+    const type = sniffImageType(head);
+    if (type !== 'jpeg' && type !== 'png') return undefined;
+    try {
+      const meta = await sharp(head, { limitInputPixels: false }).metadata();
+      return meta.width && meta.height ? meta : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** libheif reads HEIC headers even when it lacks the HEVC decoder; only a decode tells. */

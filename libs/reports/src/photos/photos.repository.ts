@@ -116,25 +116,6 @@ export class PhotosRepository {
     );
   }
 
-  async insertPending(manager: EntityManager, reportId: string, photos: NewPhoto[]): Promise<string[]> {
-    const rows: Array<{ id: string; position: number }> = await manager.query(
-      `INSERT INTO photos (report_id, position, sha256, size, mime, width, height, status)
-       SELECT $1, u.*, 'pending'
-         FROM unnest($2::smallint[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[]) AS u
-       RETURNING id, position`,
-      [
-        reportId,
-        photos.map((p) => p.position),
-        photos.map((p) => p.sha256),
-        photos.map((p) => p.size),
-        photos.map((p) => p.mime),
-        photos.map((p) => p.width),
-        photos.map((p) => p.height),
-      ],
-    );
-    return rows.sort((a, b) => a.position - b.position).map((r) => r.id);
-  }
-
   /**
    * Serialises writers of the same bytes: see `ReportSubmissionService.ensureOriginals` and
    * cleanup. One round trip for all of a report's photos; the locks are taken in key order

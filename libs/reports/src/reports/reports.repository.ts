@@ -1,3 +1,4 @@
+import { ElectionEntity } from '@app/database';
 import { ProtocolValues, ReportStatus } from '@app/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -32,6 +33,15 @@ export interface NewReport {
   comment: string | null;
 }
 
+/** What an upload needs to know before its files are looked at, read in one round trip. */
+export interface Intake {
+  election: Pick<ElectionEntity, 'id' | 'slug' | 'template'>;
+  /** The report this observer sent before with the same clientReportId. */
+  earlier?: { id: string; status: ReportStatus };
+  /** The named precinct's id, when the election has it. */
+  precinctId?: number;
+}
+
 const VIEW = `
   SELECT r.id, r.status, r.observer_id AS "observerId", r.client_report_id AS "clientReportId",
          e.slug AS "electionSlug", r.observer_values AS "observerValues", r.comment, r.created_at AS "createdAt",
@@ -55,24 +65,35 @@ export class ReportsRepository {
   }
 
   /**
-   * Inserts the report unless this observer sent the same clientReportId before; a concurrent
-   * twin waits on the unique index until the first commits, then gets nothing back.
+   * The election by slug, the observer's earlier report with this clientReportId and the named
+   * precinct, in one round trip (each is on the upload's critical path). Undefined for an
+   * unknown election. A clientReportId or precinct that is not well formed is passed as null
+   * (the upload is refused for it later); each lookup is a plain index probe.
    */
-  async insertReceived(manager: EntityManager, report: NewReport): Promise<string | undefined> {
-    const [row] = await manager.query(
-      `INSERT INTO reports (election_id, precinct_id, observer_id, client_report_id, status, observer_values, comment)
-       VALUES ($1, $2, $3, $4, 'received', $5, $6)
-       ON CONFLICT (observer_id, client_report_id) DO NOTHING RETURNING id`,
-      [
-        report.electionId,
-        report.precinctId,
-        report.observerId,
-        report.clientReportId,
-        report.values === null ? null : JSON.stringify(report.values),
-        report.comment,
-      ],
+  async intake(
+    slug: string,
+    observerId: string,
+    clientReportId: string | null,
+    precinct: { id: number } | { region: string; number: string } | null,
+  ): Promise<Intake | undefined> {
+    const byId = precinct && 'id' in precinct ? precinct.id : null;
+    const byName = precinct && 'region' in precinct ? precinct : null;
+    const [row] = await this.dataSource.query(
+      `SELECT e.id, e.slug, e.template,
+              (SELECT json_build_object('id', r.id, 'status', r.status) FROM reports r
+                WHERE r.observer_id = $2 AND r.client_report_id = $3::uuid) AS earlier,
+              coalesce((SELECT p.id FROM precincts p WHERE p.id = $4::int AND p.election_id = e.id),
+                       (SELECT p.id FROM precincts p
+                         WHERE p.election_id = e.id AND p.region = $5 AND p.number = $6)) AS "precinctId"
+         FROM elections e WHERE e.slug = $1`,
+      [slug, observerId, clientReportId, byId, byName?.region ?? null, byName?.number ?? null],
     );
-    return row?.id;
+    if (!row) return undefined;
+    return {
+      election: { id: row.id, slug: row.slug, template: row.template },
+      earlier: row.earlier ?? undefined,
+      precinctId: row.precinctId ?? undefined,
+    };
   }
 
   async view(id: string): Promise<ReportRow | undefined> {

@@ -27,6 +27,19 @@ export function clientReportIdOf(body: Record<string, unknown>): string {
   return id.toLowerCase();
 }
 
+/** The precinct the upload names, by id or by region and number. */
+export function precinctOf(body: Record<string, unknown>): SubmissionFields['precinct'] {
+  const precinctId = text(body, 'precinctId');
+  const region = text(body, 'region')?.trim();
+  const number = text(body, 'number')?.trim();
+  if (precinctId !== undefined) {
+    if (!/^\d{1,9}$/.test(precinctId)) throw new BadRequestException('precinctId must be a positive integer');
+    return { id: Number(precinctId) };
+  }
+  if (region && number) return { region, number };
+  throw new BadRequestException('Name the precinct with region and number (or precinctId)');
+}
+
 export function parseSubmissionFields(
   body: Record<string, unknown>,
   template: ProtocolTemplateModel,
@@ -35,18 +48,7 @@ export function parseSubmissionFields(
     if (!KNOWN_FIELDS.has(name)) throw new BadRequestException(`property ${name} should not exist`);
   }
   const clientReportId = clientReportIdOf(body);
-  const precinctId = text(body, 'precinctId');
-  const region = text(body, 'region')?.trim();
-  const number = text(body, 'number')?.trim();
-  let precinct: SubmissionFields['precinct'];
-  if (precinctId !== undefined) {
-    if (!/^\d{1,9}$/.test(precinctId)) throw new BadRequestException('precinctId must be a positive integer');
-    precinct = { id: Number(precinctId) };
-  } else if (region && number) {
-    precinct = { region, number };
-  } else {
-    throw new BadRequestException('Name the precinct with region and number (or precinctId)');
-  }
+  const precinct = precinctOf(body);
   const rawValues = text(body, 'values');
   let values: ProtocolValues | null = null;
   if (rawValues !== undefined && rawValues.trim() !== '') {
