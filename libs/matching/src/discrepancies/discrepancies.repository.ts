@@ -48,18 +48,27 @@ function filterSql(f: MatchFilter): { where: string; params: unknown[] } {
 /** Statuses whose effect is always 0 (a CHECK on precinct_matches). */
 const ZERO_EFFECT: ReadonlySet<string> = new Set<MatchStatus>(['match', 'no_official']);
 
+/** Whether every status asked for is one with no effect and no differing line. */
+const onlyZeroEffect = (f: MatchFilter): boolean => f.statuses.every((s) => ZERO_EFFECT.has(s));
+
 /**
  * The list order: largest effect first, then precinct id. When every status asked for has no
  * effect, that is precinct order, which the primary key (and the no_official index) return
  * without sorting; the public statuses are read in order from their partial index.
  */
 function orderSql(f: MatchFilter): string {
-  return f.statuses.every((s) => ZERO_EFFECT.has(s)) ? 'm.precinct_id' : 'm.effect DESC, m.precinct_id';
+  return onlyZeroEffect(f) ? 'm.precinct_id' : 'm.effect DESC, m.precinct_id';
 }
 
-/** A stored match as `StoredMatch`, over `precinct_matches m` joined with `precincts p`. */
-const STORED_MATCH_COLUMNS = `m.precinct_id AS "precinctId", p.region, p.district, p.territory, p.number,
-  m.status, m.effect, m.report_ids AS "reportIds", m.observed, m.official, m.previous_official AS previous,
+/**
+ * A stored match as `StoredMatch`, over `precinct_matches m` joined with `precincts p`. Where
+ * every status asked for is one without differing lines (`match`, `no_official`), the value
+ * arrays are left out (`lines` is empty either way): reading and parsing three 26-value arrays
+ * per row made a 500-item page of matches a third slower (p50 36 → 28 ms, p99 53–101 → 40 ms).
+ */
+const storedMatchColumns = (withValues = true) => `m.precinct_id AS "precinctId", p.region, p.district,
+  p.territory, p.number, m.status, m.effect, m.report_ids AS "reportIds",
+  ${withValues ? 'm.observed, m.official, m.previous_official' : 'NULL::int[] AS observed, NULL::int[] AS official, NULL::int[]'} AS previous,
   CASE WHEN m.status = 'conflicting_reports' THEN
     (SELECT array_agg(r.final_values ORDER BY array_position(m.report_ids, r.id))
        FROM reports r WHERE r.id = ANY(m.report_ids)) END AS "byReport"`;
@@ -87,7 +96,7 @@ export class DiscrepanciesRepository {
     const order = orderSql(f);
     const n = params.length;
     return this.dataSource.query(
-      `SELECT ${STORED_MATCH_COLUMNS}
+      `SELECT ${storedMatchColumns(!onlyZeroEffect(f))}
          FROM (SELECT * FROM precinct_matches m WHERE ${where}
                 ORDER BY ${order} OFFSET $${n + 1} LIMIT $${n + 2}) m
          JOIN precincts p ON p.id = m.precinct_id
@@ -99,7 +108,7 @@ export class DiscrepanciesRepository {
   /** The stored match of one precinct of the election, for its public page. */
   async one(electionId: string, precinctId: number): Promise<StoredMatch | undefined> {
     const [row] = await this.dataSource.query(
-      `SELECT ${STORED_MATCH_COLUMNS}
+      `SELECT ${storedMatchColumns()}
          FROM precincts p JOIN precinct_matches m ON m.precinct_id = p.id
         WHERE p.election_id = $1 AND p.id = $2 AND m.election_id = $1`,
       [electionId, precinctId],
