@@ -165,8 +165,9 @@ class HashingFileWriter extends Writable {
 /**
  * A multer storage engine that streams each file into the storage volume's temporary folder,
  * fsynced, computing its SHA-256 on the way. Nothing is held in memory but the two edges and
- * at most WRITE_BYTES not yet written; the caller checks the file and then moves it to its content address (or removes it). A file
- * whose stream breaks (client abort, size limit) is removed here at once.
+ * at most WRITE_BYTES not yet written; the caller checks the file and then moves it to its
+ * content address (or removes it). A file whose stream breaks (client abort, size limit) is
+ * removed here at once.
  */
 export class HashingDiskStorage implements StorageEngine {
   constructor(
