@@ -24,6 +24,19 @@ describe('web UI: accounts and administration (Chromium)', () => {
     await ctx?.close();
   });
 
+  it('serves the UI at client routes and never at /api', async () => {
+    const route = await ctx.http().get('/results/some-election').set('Accept', 'text/html').expect(200);
+    expect(route.headers['content-type']).toMatch(/^text\/html/);
+    expect(route.headers['cache-control']).toBe('no-cache');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(route.text)![1];
+    const js = await ctx.http().get(asset).expect(200);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // An API path is answered by the API, also when a browser asks for a page, and holds no UI files.
+    const api = await ctx.http().get('/api/nope').set('Accept', 'text/html').expect(404);
+    expect(api.body).toMatchObject({ statusCode: 404, message: 'Cannot GET /api/nope' });
+    await ctx.http().get(`/api${asset}`).expect(404);
+  });
+
   it('a coordinator logs in, creates an election, an invite and imports precincts; an observer registers', async () => {
     const { context, page, consoleErrors } = await newPage(browser);
 

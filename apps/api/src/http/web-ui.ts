@@ -16,16 +16,21 @@ export function serveWebUi(app: INestApplication, dir = WEB_DIST): void {
     new Logger('WebUi').warn(`No web UI at ${dir}; run "npm run build:web"`);
     return;
   }
-  app.use(
-    express.static(dir, {
-      index: false,
-      setHeaders: (res, path) =>
-        res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
-    }),
-  );
+  const files = express.static(dir, {
+    index: false,
+    setHeaders: (res, path) =>
+      res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  // API requests never look for a file: each look is a stat on libuv's thread pool, which the
+  // uploads' writes and fsyncs need.
+  app.use((req: Request, res: Response, next: NextFunction) => (isApi(req) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || !req.accepts('html')) return next();
+    if (req.method !== 'GET' || isApi(req) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+}
+
+function isApi(req: Request): boolean {
+  return req.path === '/api' || req.path.startsWith('/api/');
 }
