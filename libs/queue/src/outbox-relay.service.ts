@@ -11,11 +11,12 @@ import { QueueName } from './queue-names';
 const BATCH = 500;
 const REDIS_TIMEOUT_MS = 5000;
 /**
- * How long a kick waits for more commits to join its pass: one pass (four round trips and a
- * Redis call) moves all of them. At 50 uploads a second that is five commits a pass instead of
- * one; a photo job that starts a tenth of a second later is no loss.
+ * The least time between the starts of two kicked passes: kicks that come sooner wait for it,
+ * and one pass (four round trips and a Redis call) moves all their rows. At 50 uploads a second
+ * that is five commits a pass instead of one; a kick after a quiet moment is relayed at once,
+ * so a lone import or review is not delayed.
  */
-const KICK_DELAY_MS = 100;
+const KICK_SPACING_MS = 100;
 /** Delivered rows are kept a day; looking for ones to drop once a minute is plenty. */
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -42,6 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private again = false;
   private stopped = false;
   private prunedAt = 0;
+  private passStartedAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -64,9 +66,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Asks for a relay pass soon; cheap to call after every commit. Kicks within KICK_DELAY_MS
-   * of each other, or while a pass runs, share one pass: under load the relay's round trips
-   * stay a few per batch of commits rather than a few per commit.
+   * Asks for a relay pass; cheap to call after every commit. The first kick after a quiet
+   * moment relays at once; kicks within KICK_SPACING_MS of the last pass's start, or while a
+   * pass runs, share the next one: under load the relay's round trips stay a few per batch of
+   * commits rather than a few per commit.
    */
   kick(): void {
     if (this.stopped) return;
@@ -75,14 +78,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return;
     }
     if (this.pending) return;
+    const wait = this.passStartedAt + KICK_SPACING_MS - Date.now();
+    if (wait <= 0) {
+      this.pass();
+      return;
+    }
     this.pending = setTimeout(() => {
       this.pending = undefined;
       this.pass();
-    }, KICK_DELAY_MS);
+    }, wait);
   }
 
   private pass(): void {
     if (this.stopped) return;
+    this.passStartedAt = Date.now();
     this.running = this.drain()
       .catch((e: Error) => this.logger.warn(`outbox relay paused: ${e.message}`))
       .finally(() => {
