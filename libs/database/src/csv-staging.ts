@@ -18,6 +18,11 @@ export interface StagedCsv {
   rows: number;
   /** SQL column name for a header, e.g. `c5`; undefined when the file lacks it. */
   column(header: string): string | undefined;
+  /**
+   * SQL for the file line of staged row `s` when `row_no` is not it (a part of a file, staged
+   * with `firstRow: 1`, numbers its rows from 1); set by the caller that knows.
+   */
+  rowNumber?: string;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -49,6 +54,8 @@ export async function stageCsv(
      * take. Absent headers are ignored.
      */
     types?: Record<string, string>;
+    /** `row_no` of the first record: 2 (after the header line) unless the file is a later part of one. */
+    firstRow?: number;
   } = {},
 ): Promise<StagedCsv> {
   const plain = await decompressIfGzip(source);
@@ -64,7 +71,7 @@ export async function stageCsv(
     ([name, sql]) => `${name} text GENERATED ALWAYS AS (${sql}) STORED`,
   );
   await runner.query(
-    `CREATE TEMP TABLE ${table} (row_no int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns
+    `CREATE TEMP TABLE ${table} (row_no int GENERATED ALWAYS AS IDENTITY (START WITH ${Math.trunc(options.firstRow ?? 2)}), ${columns
       .map((c) => `${c} ${typeOf.get(c) ?? 'text'}`)
       .concat(computed)
       .join(', ')}) ON COMMIT DROP`,

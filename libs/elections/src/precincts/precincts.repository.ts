@@ -178,7 +178,7 @@ export class PrecinctsRepository {
       .join('');
     return `SELECT row_no, region, district, territory, number, evoting_cell${extraNames}
       FROM (SELECT d.*, ${precinctNumberFromDigitsSql('d.label_digits', 'd.label', 'd.district_cell')} AS number
-              FROM (SELECT s.row_no, btrim(${col(columns.region)}) AS region,
+              FROM (SELECT ${staged.rowNumber ?? 's.row_no'} AS row_no, btrim(${col(columns.region)}) AS region,
                            nullif(btrim(${col(columns.district)}), '') AS district,
                            nullif(btrim(${col(columns.territory)}), '') AS territory, ${label} AS label,
                            ${col(columns.district)} AS district_cell, ${precinctDigitsSql(label)} AS label_digits,

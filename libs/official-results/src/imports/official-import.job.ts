@@ -2,19 +2,30 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CsvFormatError, OfficialImportEntity, RowError, stageCsv, StagedCsv } from '@app/database';
 import { ProtocolTemplateModel } from '@app/domain';
 import { ElectionsService, PrecinctsRepository } from '@app/elections';
-import { job, JobName, OnJob, OutboxRelay, OutboxService } from '@app/queue';
+import { job, JobName, OnJob, OutboxRelay, OutboxService, QueueName, Reconcile } from '@app/queue';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { join } from 'node:path';
 import { DataSource, QueryRunner } from 'typeorm';
-import { openCountingLines, ProgressWriter } from './import-progress';
+import { BLOCK_BYTES, CsvParts, fileRowSql, openCsvParts, partCount } from './csv-parts';
+import { ProgressWriter } from './import-progress';
 import { OfficialImportsRepository } from './official-imports.repository';
 import { isUuid } from './official-imports.service';
 
 /** Largest official-results file accepted, decompressed. */
 export const MAX_OFFICIAL_FILE_BYTES = 1024 ** 3;
 const MAX_ERRORS = 100;
+/** How long a part of a parallel load waits for a row lock before the checked path takes over. */
+const PART_LOCK_TIMEOUT = '1s';
+/**
+ * An import queued or running this long without its job in the queue was lost by Redis (or its
+ * worker died after the job's last attempt): the reconciler enqueues it again. An import that
+ * is merely slow keeps its job, which the reconciler leaves alone.
+ */
+const LOST_AFTER_SECONDS = 120;
 
 /** A file that cannot become a version: the import fails with these errors, nothing changes. */
 class ImportRefused extends Error {
@@ -38,8 +49,11 @@ interface LoadInput {
   progress: ProgressWriter;
 }
 
+/** What a run did; `parts` is how many connections loaded the file (0: the checked path). */
 export type ImportOutcome =
-  { status: 'done'; version: number; rows: number } | { status: 'failed'; errors: number } | { skipped: string };
+  | { status: 'done'; version: number; rows: number; parts: number }
+  | { status: 'failed'; errors: number }
+  | { skipped: string };
 
 /**
  * Loads an uploaded official-results file as a new version, in one transaction: PostgreSQL
@@ -59,6 +73,7 @@ export class OfficialImportJob {
     private readonly relay: OutboxRelay,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   @OnJob(JobName.ImportOfficialResults)
@@ -89,7 +104,10 @@ export class OfficialImportJob {
     try {
       const outcome = await this.load(imp, progress);
       this.relay.kick();
-      if ('status' in outcome) this.logger.log(`import ${importId}: version ${outcome.version}, ${outcome.rows} rows`);
+      if ('status' in outcome) {
+        const how = outcome.parts > 0 ? `in ${outcome.parts} part(s)` : 'checked row by row';
+        this.logger.log(`import ${importId}: version ${outcome.version}, ${outcome.rows} rows, ${how}`);
+      }
       return outcome;
     } catch (e) {
       await progress.stop();
@@ -100,12 +118,36 @@ export class OfficialImportJob {
     }
   }
 
+  /** Enqueues again the imports whose job the queue no longer has; jobs still waiting or running are left alone. */
+  @Reconcile('imports')
+  async reconcile(): Promise<{ requeued: number }> {
+    const queue = this.moduleRef.get<Queue>(getQueueToken(QueueName.OfficialResults), { strict: false });
+    let requeued = 0;
+    for (const importId of await this.imports.unfinished(LOST_AFTER_SECONDS)) {
+      const request = job(JobName.ImportOfficialResults, `import-${importId}`, { importId });
+      const existing = await queue.getJob(request.jobId);
+      const state = existing ? await existing.getState() : 'missing';
+      if (state === 'completed' || state === 'failed') await existing!.remove();
+      else if (state !== 'missing' && state !== 'unknown') continue;
+      await queue.add(request.name, request.payload, { jobId: request.jobId });
+      requeued++;
+    }
+    if (requeued > 0) this.logger.log(`imports: ${requeued} lost import(s) enqueued again`);
+    return { requeued };
+  }
+
   private async load(
     imp: OfficialImportEntity,
     progress: ProgressWriter,
-  ): Promise<{ status: 'done'; version: number; rows: number } | { skipped: string }> {
+  ): Promise<{ status: 'done'; version: number; rows: number; parts: number } | { skipped: string }> {
     const election = await this.elections.getEntityById(imp.electionId);
     const model = this.elections.templateOf(election);
+    // Rows that parts of an interrupted earlier run committed go first, in a transaction of
+    // their own: deleted in the load's own, they would hold up the parts writing them again.
+    await this.dataSource.transaction(async (manager) => {
+      await this.imports.lockElection(manager, election.id);
+      if ((await this.imports.statusOf(manager, imp.id)) === 'running') await this.imports.dropRows(manager, imp.id);
+    });
     return this.dataSource.transaction(async (manager) => {
       const runner = manager.queryRunner!;
       await this.imports.lockElection(manager, election.id);
@@ -118,7 +160,8 @@ export class OfficialImportJob {
         evotingRule: election.template.evotingRule,
         progress,
       };
-      const rows = (await this.loadTyped(runner, input)) ?? (await this.loadChecked(runner, input));
+      const typed = await this.loadTyped(runner, input);
+      const { rows, parts } = typed ?? { rows: await this.loadChecked(runner, input), parts: 0 };
       const version = await this.imports.nextVersion(manager, election.id);
       await progress.stop();
       await this.imports.finish(manager, imp.id, version, rows);
@@ -126,49 +169,116 @@ export class OfficialImportJob {
         manager,
         job(JobName.MatchElection, `match-election-${imp.id}`, { electionId: election.id, importId: imp.id }),
       );
-      return { status: 'done' as const, version, rows };
+      return { status: 'done' as const, version, rows, parts };
     });
   }
 
   /**
    * The fast path, for a file without a bad row: COPY with every line column typed
    * `int NOT NULL` (PostgreSQL converts while it parses), then one statement for the precincts
-   * and all official rows. Null when the file needs the checked path (any cell COPY refuses,
-   * any row the statement could not take): everything since the savepoint is undone.
+   * and all official rows. A large file is dealt out in blocks to parts that load at once, each
+   * on its own connection (`CsvParts`). Null when the file needs the checked path (any cell COPY
+   * refuses, any row a statement could not take): everything since the savepoint is undone,
+   * and no part commits.
    */
-  private async loadTyped(runner: QueryRunner, input: LoadInput): Promise<number | null> {
-    const { imp, model, electionId, evotingRule } = input;
-    const columns = model.template.precinctColumns;
+  private async loadTyped(runner: QueryRunner, input: LoadInput): Promise<{ rows: number; parts: number } | null> {
+    const { imp, model } = input;
     const types = Object.fromEntries(
       model.lines.flatMap((l) => (l.column === undefined ? [] : [[l.column, 'int NOT NULL']])),
     );
+    const count = await partCount(this.filePath(imp), this.config.importParallelism, this.config.importPartMinBytes);
     await runner.query(`SAVEPOINT typed_import`);
+    const helpers: QueryRunner[] = [];
+    let parts: CsvParts | undefined;
     try {
-      const staged = await this.stage(runner, input, { types });
-      if (staged.rows > 0) {
-        await this.precincts.lockElection(runner, electionId);
-        const newId = await this.precincts.newIdSql(runner);
-        const { written } = await this.imports.insertTyped(
-          runner,
-          imp.id,
-          electionId,
-          staged,
-          model,
-          columns,
-          evotingRule,
-          newId,
-        );
-        if (written === staged.rows) {
-          await runner.query(`RELEASE SAVEPOINT typed_import`);
-          return written;
-        }
+      if (count > 1) {
+        // A repeated precinct in two parts makes one part wait for the other's transaction,
+        // which ends only after both: the wait is cut short and the checked path names the rows.
+        await runner.query(`SET LOCAL lock_timeout = '${PART_LOCK_TIMEOUT}'`);
+        for (let i = 1; i < count; i++) helpers.push(await this.openPart(input.electionId));
       }
+      parts = await this.openFile(imp, count, (records) => input.progress.rows(records));
+      const file = parts;
+      const outcomes = await Promise.allSettled(
+        [runner, ...helpers].map((r, index) => this.loadPart(r, input, types, file, index)),
+      );
+      const missing = outcomes.find((o) => o.status === 'rejected' && o.reason instanceof MissingHeaders);
+      if (missing) throw (missing as PromiseRejectedResult).reason;
+      const loaded = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      const rows = loaded.reduce((n, p) => n + p.rows, 0);
+      if (!failed && rows > 0 && loaded.every((p) => p.written === p.rows)) {
+        // The parts' rows belong to an import that is not done yet, which no reader looks at;
+        // should this transaction fail after they commit, the import runs again from scratch.
+        for (const helper of helpers) await helper.commitTransaction();
+        await runner.query(`RELEASE SAVEPOINT typed_import`);
+        await this.imports.progress(imp.id, rows, rows);
+        input.progress.reached(rows);
+        return { rows, parts: count };
+      }
+      if (failed) this.logger.debug(`import ${imp.id}: checked path (${(failed.reason as Error).message})`);
     } catch (e) {
       if (e instanceof MissingHeaders) throw e;
       this.logger.debug(`import ${imp.id}: checked path (${(e as Error).message})`);
+    } finally {
+      parts?.close();
+      for (const helper of helpers) {
+        if (helper.isTransactionActive) await helper.rollbackTransaction().catch(() => undefined);
+        await helper.release();
+      }
     }
     await runner.query(`ROLLBACK TO SAVEPOINT typed_import`);
     return null;
+  }
+
+  /** A connection for a further part: its own transaction, tuned and locked like the import's. */
+  private async openPart(electionId: string): Promise<QueryRunner> {
+    const helper = this.dataSource.createQueryRunner();
+    try {
+      await helper.connect();
+      await helper.startTransaction();
+      await this.imports.tuneForBulk(helper.manager);
+      await helper.query(`SET LOCAL lock_timeout = '${PART_LOCK_TIMEOUT}'`);
+      // Its commit need not wait for the disk: the import's own commit comes later in the WAL
+      // and waits for all of it; a crash before that leaves the import to be run again anyway.
+      await helper.query(`SET LOCAL synchronous_commit = off`);
+      await this.precincts.lockElection(helper, electionId);
+      return helper;
+    } catch (e) {
+      await helper.release();
+      throw e;
+    }
+  }
+
+  /**
+   * One part of the fast path on `runner`: its records staged, keyed and written. A part of
+   * several numbers its staged rows from 1 and finds their file lines from its blocks' places.
+   */
+  private async loadPart(
+    runner: QueryRunner,
+    input: LoadInput,
+    types: Record<string, string>,
+    file: CsvParts,
+    index: number,
+  ): Promise<{ rows: number; written: number }> {
+    const { imp, model, electionId, evotingRule } = input;
+    const several = file.parts.length > 1;
+    const staged = await this.stage(runner, input, { types, firstRow: several ? 1 : 2 }, file, index);
+    if (staged.rows === 0) return { rows: 0, written: 0 };
+    if (several) staged.rowNumber = fileRowSql(file.places[index], 's.row_no');
+    await this.precincts.lockElection(runner, electionId);
+    const newId = await this.precincts.newIdSql(runner);
+    const { written } = await this.imports.insertTyped(
+      runner,
+      imp.id,
+      electionId,
+      staged,
+      model,
+      model.template.precinctColumns,
+      evotingRule,
+      newId,
+    );
+    return { rows: staged.rows, written };
   }
 
   /**
@@ -178,31 +288,56 @@ export class OfficialImportJob {
   private async loadChecked(runner: QueryRunner, input: LoadInput): Promise<number> {
     const { imp, model, electionId, evotingRule } = input;
     const columns = model.template.precinctColumns;
-    const staged = await this.stage(runner, input, { computed: PrecinctsRepository.stagedKeys(columns) });
+    const file = await this.openFile(imp, 1, (records) => input.progress.rows(records));
+    let staged: StagedCsv;
+    try {
+      staged = await this.stage(runner, input, { computed: PrecinctsRepository.stagedKeys(columns) }, file, 0);
+    } finally {
+      file.close();
+    }
+    await this.imports.progress(imp.id, staged.rows, staged.rows);
+    input.progress.reached(staged.rows);
     await this.check(runner, staged, model);
     await this.precincts.upsertStaged(runner, electionId, staged, columns, evotingRule);
     return this.imports.insertStaged(runner, imp.id, electionId, staged, model, staged.column(columns.region)!);
   }
 
+  /** The uploaded file, dealt out to `count` parts; a file gone from storage refuses the import. */
+  private async openFile(
+    imp: OfficialImportEntity,
+    count: number,
+    onRecords: (records: number) => void,
+  ): Promise<CsvParts> {
+    try {
+      // Blocks small enough that every part gets several (1 MiB at the default 8 MiB a part).
+      const block = Math.min(BLOCK_BYTES, Math.max(64 * 1024, Math.floor(this.config.importPartMinBytes / 8)));
+      return await openCsvParts(this.filePath(imp), count, MAX_OFFICIAL_FILE_BYTES, onRecords, block);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ImportRefused([{ row: 0, message: 'the uploaded file is no longer in storage' }]);
+      }
+      throw e;
+    }
+  }
+
   /**
-   * COPY into a staging table, refusing a file whose header lacks a template column; the staged
-   * row count is then the import's progress and total.
+   * COPY of part `index` of the file into a staging table, refusing a file whose header lacks a
+   * template column, or whose rows COPY does not all take.
    */
   private async stage(
     runner: QueryRunner,
-    { imp, model, progress }: LoadInput,
-    options: Pick<Parameters<typeof stageCsv>[2] & object, 'computed' | 'types'>,
+    { model }: LoadInput,
+    options: Pick<Parameters<typeof stageCsv>[2] & object, 'computed' | 'types' | 'firstRow'>,
+    file: CsvParts,
+    index: number,
   ): Promise<StagedCsv> {
     const columns = model.template.precinctColumns;
     const required = [columns.region, columns.district, columns.territory, columns.number]
       .concat(model.lines.map((l) => l.column))
       .filter((h): h is string => !!h);
-    const source = await openCountingLines(join(this.config.storageDir, imp.filePath!), (lines) =>
-      progress.rows(Math.max(0, lines - 1)),
-    );
     let staged: StagedCsv;
     try {
-      staged = await stageCsv(runner, source.stream, {
+      staged = await stageCsv(runner, file.parts[index], {
         ...options,
         maxBytes: MAX_OFFICIAL_FILE_BYTES,
         checkHeaders: (headers) => {
@@ -217,22 +352,32 @@ export class OfficialImportJob {
           }
         },
       });
+      await file.done;
     } catch (e) {
-      if (e instanceof CsvFormatError) throw new ImportRefused([{ row: lineOf(e.message), message: e.message }]);
-      const code = (e as NodeJS.ErrnoException).code;
+      // The other parts cannot succeed now; what went wrong with reading the file itself (a
+      // broken gzip, a file too large) is told by the reader, not by the COPY it broke off.
+      file.close();
+      const cause = file.readError ?? e;
+      if (cause instanceof ImportRefused) throw cause;
+      if (cause instanceof CsvFormatError) {
+        throw new ImportRefused([{ row: lineOf(cause.message), message: cause.message }]);
+      }
+      const code = (cause as NodeJS.ErrnoException).code;
       // A broken gzip stays broken: refuse it now instead of retrying the job.
       if (code?.startsWith('Z_'))
-        throw new ImportRefused([{ row: 0, message: `the file is not valid gzip: ${(e as Error).message}` }]);
-      if (code === 'ENOENT') {
-        throw new ImportRefused([{ row: 0, message: 'the uploaded file is no longer in storage' }]);
-      }
-      throw e;
-    } finally {
-      source.close();
+        throw new ImportRefused([{ row: 0, message: `the file is not valid gzip: ${(cause as Error).message}` }]);
+      throw cause;
     }
-    await this.imports.progress(imp.id, staged.rows, staged.rows);
-    progress.reached(staged.rows);
+    if (staged.rows !== file.records[index]) {
+      // COPY stops at a line holding only "\." (its end-of-data mark, even in CSV on PostgreSQL 15).
+      const row = staged.rows + (options.firstRow ?? 2);
+      throw new ImportRefused([{ row, message: 'a line holding only "\\." ends the data before the file does' }]);
+    }
     return staged;
+  }
+
+  private filePath(imp: OfficialImportEntity): string {
+    return join(this.config.storageDir, imp.filePath!);
   }
 
   /** Every row problem at once (up to 100, in file order): precinct keys, then cell values. */

@@ -46,11 +46,16 @@ export class OfficialImportsRepository {
     return this.imports.find({ where: { electionId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  /** Imports that should be running or about to: the reconciler re-enqueues them. */
+  /**
+   * Imports that should be running or about to, queued at least `olderThanSeconds` ago and no
+   * longer waiting in the outbox: the reconciler re-enqueues those whose job is gone.
+   */
   async unfinished(olderThanSeconds: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.imports.query(
-      `SELECT id FROM official_imports
-        WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1)`,
+      `SELECT id FROM official_imports i
+        WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.job_id = 'import-' || i.id AND o.dispatched_at IS NULL)
+        ORDER BY created_at LIMIT 100`,
       [olderThanSeconds],
     );
     return rows.map((r) => r.id);
@@ -75,12 +80,25 @@ export class OfficialImportsRepository {
     );
   }
 
+  /** Fails an import; rows that parts of an interrupted earlier run committed go with it. */
   async fail(id: string, errors: RowError[], rowsTotal: number | null): Promise<void> {
     await this.imports.query(
-      `UPDATE official_imports SET status = 'failed', errors = $2, rows_total = coalesce($3, rows_total), finished_at = now()
+      `WITH dropped AS (
+         DELETE FROM official_results
+          WHERE import_id = $1 AND EXISTS (SELECT 1 FROM official_imports WHERE id = $1 AND status IN ('queued', 'running'))
+       )
+       UPDATE official_imports SET status = 'failed', errors = $2, rows_total = coalesce($3, rows_total), finished_at = now()
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [id, JSON.stringify(errors), rowsTotal],
     );
+  }
+
+  /**
+   * Removes the rows of an import that is not done: what the parts of an interrupted parallel
+   * load committed before the import's own transaction could (nothing, almost always).
+   */
+  async dropRows(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM official_results WHERE import_id = $1`, [id]);
   }
 
   async finish(manager: EntityManager, id: string, version: number, rows: number): Promise<void> {
