@@ -159,8 +159,18 @@ export async function removeQuietly(path: string): Promise<void> {
   });
 }
 
+/** Makes a written file's bytes durable. */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Makes a new directory entry durable (a rename or link survives a power cut only after this). */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ElectionEntity, OfficialImportEntity } from '@app/database';
 import { ElectionsService } from '@app/elections';
 import { job, JobName, OutboxRelay, OutboxService } from '@app/queue';
+import { syncDir, syncFile } from '@app/storage';
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -43,7 +44,10 @@ export class OfficialImportsService {
     try {
       await pipeline(file, createWriteStream(partial));
       if ((await stat(partial)).size === 0) throw new BadRequestException('The file is empty');
+      // On disk, name and all, before the import exists: an accepted file survives a power cut.
+      await syncFile(partial);
       await rename(partial, path);
+      await syncDir(dirname(path));
       await this.dataSource.transaction(async (manager) => {
         await this.imports.create(manager, {
           id: importId,
