@@ -5,11 +5,11 @@ import { defineConfig } from 'vite';
 // The API serves the built files at `/` and keeps `/api` for itself, so the UI is built
 // with absolute asset paths and talks to the API on the same origin.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/',
   plugins: [preact()],
   build: {
-    outDir: path.resolve(__dirname, '../../dist/web'),
+    outDir: path.resolve(import.meta.dirname, '../../dist/web'),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
