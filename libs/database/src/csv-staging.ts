@@ -91,11 +91,16 @@ export async function stageCsv(
     },
   });
   const replay = new PassThrough();
+  replay.on('error', unheard);
   replay.write(head);
   if (ended) replay.end();
   else {
     plain.pipe(replay);
     plain.on('error', (e) => replay.destroy(e));
+    // A source destroyed without an error would leave COPY waiting for the rest forever.
+    plain.on('close', () => {
+      if (!plain.readableEnded) replay.destroy(new CsvFormatError('the file was closed before its end'));
+    });
   }
   try {
     await pipeline(replay, meter, copy);
@@ -107,9 +112,17 @@ export async function stageCsv(
   return { table, headers, rows: Number(copy.rowCount), column: (h) => index.get(h) };
 }
 
+/**
+ * Errors of these streams reach whoever reads them (the header reader, then COPY's pipeline);
+ * once the stager has stopped (a refused header) nobody does, and an error nobody hears would
+ * end the process.
+ */
+const unheard = () => undefined;
+
 async function decompressIfGzip(source: Readable): Promise<Readable> {
   const first = await readAtLeast(source, 2);
   const replay = new PassThrough();
+  replay.on('error', unheard);
   replay.write(first.buffer);
   if (first.ended) replay.end();
   else {
@@ -118,6 +131,7 @@ async function decompressIfGzip(source: Readable): Promise<Readable> {
   }
   if (first.buffer[0] === GZIP_MAGIC[0] && first.buffer[1] === GZIP_MAGIC[1]) {
     const gunzip = createGunzip();
+    gunzip.on('error', unheard);
     replay.pipe(gunzip);
     replay.on('error', (e) => gunzip.destroy(e));
     return gunzip;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { CsvParts, openCsvParts, partCount } from './csv-parts';
+import { CsvParts, dropTrailingFields, openCsvParts, partCount } from './csv-parts';
 
 /** Reads every part at once (as the loaders do); returns each part's text. */
 async function readAll(file: CsvParts): Promise<string[]> {
@@ -106,6 +106,50 @@ describe('CsvParts', () => {
       expect(drained.every((p) => p !== undefined)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves out the trailing columns nobody reads, from the header and every record', async () => {
+    const text = records.map((r) => r.map(quote).join(',')).join('\n') + '\n';
+    const file = new CsvParts(
+      Readable.from([Buffer.from(text)]),
+      2,
+      1 << 30,
+      undefined,
+      undefined,
+      64 * 1024,
+      (h) => h.length - 1 - h.indexOf('note "quoted"'),
+    );
+    const texts = await readAll(file);
+    const rows = linesOf(file, texts);
+    expect(parse(texts[1], { to_line: 1 })).toEqual([records[0].slice(0, 3)]);
+    expect(rows.map(([, record]) => record)).toEqual(records.slice(1).map((r) => r.slice(0, 3)));
+  });
+});
+
+describe('dropTrailingFields', () => {
+  const cases: Array<[string, string]> = [
+    ['a,b,c\n1,2,3\n', 'a,b\n1,2\n'],
+    ['a,b,c\r\n1,2,3\r\n', 'a,b\r\n1,2\r\n'],
+    ['1,2,3', '1,2'],
+    ['"x,y",2,"long, ""quoted"" url"\n', '"x,y",2\n'],
+    ['"two\nlines",2,3\n4,"5\n",6\n', '"two\nlines",2\n4,"5\n"\n'],
+    ['only\n\n1,2,3\n', 'only\n\n1,2\n'],
+  ];
+  it.each(cases)('leaves out the last field of %j', (input, output) => {
+    expect(dropTrailingFields(Buffer.from(input), 1).toString()).toBe(output);
+  });
+
+  it('agrees with a CSV parser on records of every shape', () => {
+    const cells = ['', 'plain', 'a,b', 'say "hi"', 'two\nlines', '"', 'Москва, УИК №5', 'x\r\ny'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % cells.length;
+    const rows = Array.from({ length: 500 }, () => Array.from({ length: 2 + (next() % 4) }, () => cells[next()]));
+    const text = rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
+    for (const count of [1, 2]) {
+      const out = dropTrailingFields(Buffer.from(text), count).toString();
+      const expected = rows.map((r) => (r.length > count ? r.slice(0, r.length - count) : r));
+      expect(parse(out, { relax_column_count: true })).toEqual(expected);
     }
   });
 });

@@ -197,7 +197,7 @@ export class OfficialImportJob {
         await runner.query(`SET LOCAL lock_timeout = '${PART_LOCK_TIMEOUT}'`);
         for (let i = 1; i < count; i++) helpers.push(await this.openPart(input.electionId));
       }
-      parts = await this.openFile(imp, count, (records) => input.progress.rows(records));
+      parts = await this.openFile(input, count, (records) => input.progress.rows(records));
       const file = parts;
       const outcomes = await Promise.allSettled(
         [runner, ...helpers].map((r, index) => this.loadPart(r, input, types, file, index)),
@@ -288,7 +288,7 @@ export class OfficialImportJob {
   private async loadChecked(runner: QueryRunner, input: LoadInput): Promise<number> {
     const { imp, model, electionId, evotingRule } = input;
     const columns = model.template.precinctColumns;
-    const file = await this.openFile(imp, 1, (records) => input.progress.rows(records));
+    const file = await this.openFile(input, 1, (records) => input.progress.rows(records));
     let staged: StagedCsv;
     try {
       staged = await this.stage(runner, input, { computed: PrecinctsRepository.stagedKeys(columns) }, file, 0);
@@ -304,14 +304,25 @@ export class OfficialImportJob {
 
   /** The uploaded file, dealt out to `count` parts; a file gone from storage refuses the import. */
   private async openFile(
-    imp: OfficialImportEntity,
+    { imp, model }: LoadInput,
     count: number,
     onRecords: (records: number) => void,
   ): Promise<CsvParts> {
+    const columns = model.template.precinctColumns;
+    const read = new Set(
+      [columns.region, columns.district, columns.territory, columns.number, columns.evoting ?? 'evoting']
+        .concat(model.lines.map((l) => l.column))
+        .filter((h): h is string => !!h),
+    );
+    // The columns after the last one the import reads are left out before COPY.
+    const unread = (headers: string[]) => {
+      const last = headers.findLastIndex((h) => read.has(h));
+      return last < 0 ? 0 : headers.length - 1 - last;
+    };
     try {
       // Blocks small enough that every part gets several (1 MiB at the default 8 MiB a part).
       const block = Math.min(BLOCK_BYTES, Math.max(64 * 1024, Math.floor(this.config.importPartMinBytes / 8)));
-      return await openCsvParts(this.filePath(imp), count, MAX_OFFICIAL_FILE_BYTES, onRecords, block);
+      return await openCsvParts(this.filePath(imp), count, MAX_OFFICIAL_FILE_BYTES, onRecords, block, unread);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new ImportRefused([{ row: 0, message: 'the uploaded file is no longer in storage' }]);
