@@ -95,12 +95,7 @@ export async function stageCsv(
   replay.write(head);
   if (ended) replay.end();
   else {
-    plain.pipe(replay);
-    plain.on('error', (e) => replay.destroy(e));
-    // A source destroyed without an error would leave COPY waiting for the rest forever.
-    plain.on('close', () => {
-      if (!plain.readableEnded) replay.destroy(new CsvFormatError('the file was closed before its end'));
-    });
+    forward(plain, replay);
   }
   try {
     await pipeline(replay, meter, copy);
@@ -119,6 +114,26 @@ export async function stageCsv(
  */
 const unheard = () => undefined;
 
+/**
+ * Pipes `from` into `to`, and ends `to` with an error when `from` fails or closes before its end,
+ * also when that happened already (another part of an import that failed first closes this
+ * one's source, perhaps while the header was being checked): else COPY would wait for the rest
+ * forever.
+ */
+function forward(from: Readable, to: PassThrough): void {
+  const stop = (e?: Error | null) => to.destroy(e ?? new CsvFormatError('the file was closed before its end'));
+  if (from.destroyed) {
+    if (!from.readableEnded) stop(from.errored);
+    else to.end();
+    return;
+  }
+  from.pipe(to);
+  from.on('error', stop);
+  from.on('close', () => {
+    if (!from.readableEnded) stop();
+  });
+}
+
 async function decompressIfGzip(source: Readable): Promise<Readable> {
   const first = await readAtLeast(source, 2);
   const replay = new PassThrough();
@@ -126,8 +141,7 @@ async function decompressIfGzip(source: Readable): Promise<Readable> {
   replay.write(first.buffer);
   if (first.ended) replay.end();
   else {
-    source.pipe(replay);
-    source.on('error', (e) => replay.destroy(e));
+    forward(source, replay);
   }
   if (first.buffer[0] === GZIP_MAGIC[0] && first.buffer[1] === GZIP_MAGIC[1]) {
     const gunzip = createGunzip();
@@ -186,6 +200,7 @@ function nextChunk(stream: Readable): Promise<Buffer | null> {
       stream.off('readable', onReadable);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      stream.off('close', onClose);
     };
     const onReadable = () => {
       const chunk = stream.read();
@@ -202,9 +217,16 @@ function nextChunk(stream: Readable): Promise<Buffer | null> {
       cleanup();
       reject(e);
     };
+    const onClose = () => {
+      cleanup();
+      if (stream.readableEnded) resolve(null);
+      else reject(stream.errored ?? new CsvFormatError('the file was closed before its end'));
+    };
+    if (stream.destroyed) return onClose();
     stream.on('readable', onReadable);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }
 
