@@ -92,7 +92,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private pass(): void {
     if (this.stopped) return;
     this.passStartedAt = Date.now();
-    this.running = this.drain()
+    this.running = this.relayAll()
       .catch((e: Error) => this.logger.warn(`outbox relay paused: ${e.message}`))
       .finally(() => {
         this.running = undefined;
@@ -103,8 +103,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       });
   }
 
-  /** Relays until the outbox is empty; resolves when done (tests await it). */
+  /**
+   * Relays until the outbox is empty; resolves when done (tests await it). A pass of this
+   * process that is under way (a kick's) is waited for first: it holds the relay's lock, which
+   * would make this one give up at once.
+   */
   async drain(): Promise<void> {
+    await this.running;
+    await this.relayAll();
+  }
+
+  private async relayAll(): Promise<void> {
     await withAdvisoryLock(
       this.dataSource,
       AdvisoryLock.OutboxRelay,
