@@ -7,3 +7,4 @@ export * from './redis-connection';
 export * from './redis.health';
 export * from './job-registry';
 export * from './redis-client.provider';
+export * from './requeue';

@@ -2,7 +2,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CsvFormatError, OfficialImportEntity, RowError, stageCsv, StagedCsv } from '@app/database';
 import { ProtocolTemplateModel } from '@app/domain';
 import { ElectionsService, PrecinctsRepository } from '@app/elections';
-import { job, JobName, OnJob, OutboxRelay, OutboxService, QueueName, Reconcile } from '@app/queue';
+import { job, JobName, OnJob, OutboxRelay, OutboxService, QueueName, Reconcile, requeueIfLost } from '@app/queue';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -125,12 +125,7 @@ export class OfficialImportJob {
     let requeued = 0;
     for (const importId of await this.imports.unfinished(LOST_AFTER_SECONDS)) {
       const request = job(JobName.ImportOfficialResults, `import-${importId}`, { importId });
-      const existing = await queue.getJob(request.jobId);
-      const state = existing ? await existing.getState() : 'missing';
-      if (state === 'completed' || state === 'failed') await existing!.remove();
-      else if (state !== 'missing' && state !== 'unknown') continue;
-      await queue.add(request.name, request.payload, { jobId: request.jobId });
-      requeued++;
+      if (await requeueIfLost(queue, request)) requeued++;
     }
     if (requeued > 0) this.logger.log(`imports: ${requeued} lost import(s) enqueued again`);
     return { requeued };

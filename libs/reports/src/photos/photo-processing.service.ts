@@ -8,6 +8,7 @@ import {
   OutboxService,
   QueueName,
   Reconcile,
+  requeueIfLost,
   reviewJobsFor,
 } from '@app/queue';
 import { PhotoStorage } from '@app/storage';
@@ -137,14 +138,11 @@ export class PhotoProcessingService {
     const queue = this.moduleRef.get<Queue>(getQueueToken(QueueName.Photos), { strict: false });
     let requeued = 0;
     for (const photo of await this.photos.pendingBeyondOutbox(LOST_AFTER_SECONDS, RECONCILE_BATCH)) {
-      const jobId = photoJobId(photo.id);
-      const existing = await queue.getJob(jobId);
-      const state = existing ? await existing.getState() : 'missing';
-      if (state === 'completed' || state === 'failed') await existing!.remove();
-      else if (state !== 'missing' && state !== 'unknown') continue;
-      const request = jobRequest(JobName.ProcessPhoto, jobId, { photoId: photo.id, reportId: photo.reportId });
-      await queue.add(request.name, request.payload, { jobId });
-      requeued++;
+      const request = jobRequest(JobName.ProcessPhoto, photoJobId(photo.id), {
+        photoId: photo.id,
+        reportId: photo.reportId,
+      });
+      if (await requeueIfLost(queue, request)) requeued++;
     }
     let settled = 0;
     for (const reportId of await this.reports.unsettled(RECONCILE_BATCH)) {
