@@ -21,8 +21,9 @@ export interface BlockPlace {
 
 /**
  * A CSV file dealt out to `count` parts, each itself a CSV file: the header line, then blocks of
- * whole records (about `blockBytes` each) in file order. A block goes to the part with the least
- * unread data, so that a part whose loader is slower simply gets fewer blocks. Records end
+ * whole records (about `blockBytes` each) in file order. A block goes to the part with the fewest
+ * whole blocks waiting to be read, and among those to the one given the least so far: parts take
+ * turns while their loaders keep up, and a slower one simply gets fewer blocks. Records end
  * where PostgreSQL's COPY ends them: at a line feed outside quotes (a quote opens or closes a
  * quoted stretch; a doubled quote inside one does both). The file is read once.
  *
@@ -172,7 +173,7 @@ export class CsvParts {
     return this.dropped > 0 ? dropTrailingFields(line, this.dropped) : line;
   }
 
-  /** Writes a block to the part with the least unread data, waiting while every part is full. */
+  /** Writes a block to the part whose turn it is (see above), waiting while every part is full. */
   private async send(pieces: Buffer[], records: number, fileRow: number): Promise<void> {
     for (;;) {
       if (this.closed) return;

@@ -192,8 +192,8 @@ export class OfficialImportJob {
         await runner.query(`SET LOCAL lock_timeout = '${PART_LOCK_TIMEOUT}'`);
         for (let i = 1; i < count; i++) helpers.push(await this.openPart(input.electionId));
       }
-      parts = await this.openFile(input, count, (records) => input.progress.rows(records));
-      const file = parts;
+      const file = await this.openFile(input, count, (records) => input.progress.rows(records));
+      parts = file;
       const outcomes = await Promise.allSettled(
         [runner, ...helpers].map((r, index) => this.loadPart(r, input, types, file, index)),
       );
@@ -207,8 +207,7 @@ export class OfficialImportJob {
         // should this transaction fail after they commit, the import runs again from scratch.
         for (const helper of helpers) await helper.commitTransaction();
         await runner.query(`RELEASE SAVEPOINT typed_import`);
-        await this.imports.progress(imp.id, rows, rows);
-        input.progress.reached(rows);
+        await this.reportStaged(input, rows);
         return { rows, parts: count };
       }
       if (failed) this.logger.debug(`import ${imp.id}: checked path (${(failed.reason as Error).message})`);
@@ -290,11 +289,16 @@ export class OfficialImportJob {
     } finally {
       file.close();
     }
-    await this.imports.progress(imp.id, staged.rows, staged.rows);
-    input.progress.reached(staged.rows);
+    await this.reportStaged(input, staged.rows);
     await this.check(runner, staged, model);
     await this.precincts.upsertStaged(runner, electionId, staged, columns, evotingRule);
     return this.imports.insertStaged(runner, imp.id, electionId, staged, model, staged.column(columns.region)!);
+  }
+
+  /** The staged row count becomes the import's progress and total. */
+  private async reportStaged({ imp, progress }: LoadInput, rows: number): Promise<void> {
+    await this.imports.progress(imp.id, rows, rows);
+    progress.reached(rows);
   }
 
   /** The uploaded file, dealt out to `count` parts; a file gone from storage refuses the import. */
@@ -303,12 +307,7 @@ export class OfficialImportJob {
     count: number,
     onRecords: (records: number) => void,
   ): Promise<CsvParts> {
-    const columns = model.template.precinctColumns;
-    const read = new Set(
-      [columns.region, columns.district, columns.territory, columns.number, columns.evoting ?? 'evoting']
-        .concat(model.lines.map((l) => l.column))
-        .filter((h): h is string => !!h),
-    );
+    const read = new Set([...requiredHeaders(model), model.template.precinctColumns.evoting ?? 'evoting']);
     // The columns after the last one the import reads are left out before COPY.
     const unread = (headers: string[]) => {
       const last = headers.findLastIndex((h) => read.has(h));
@@ -337,10 +336,7 @@ export class OfficialImportJob {
     file: CsvParts,
     index: number,
   ): Promise<StagedCsv> {
-    const columns = model.template.precinctColumns;
-    const required = [columns.region, columns.district, columns.territory, columns.number]
-      .concat(model.lines.map((l) => l.column))
-      .filter((h): h is string => !!h);
+    const required = requiredHeaders(model);
     let staged: StagedCsv;
     try {
       staged = await stageCsv(runner, file.parts[index], {
@@ -401,6 +397,14 @@ export class OfficialImportJob {
     ].sort((a, b) => a.row - b.row);
     if (errors.length > 0) throw new ImportRefused(errors.slice(0, MAX_ERRORS), staged.rows);
   }
+}
+
+/** The headers a file must have: the template's precinct columns and every line's column. */
+function requiredHeaders(model: ProtocolTemplateModel): string[] {
+  const columns = model.template.precinctColumns;
+  return [columns.region, columns.district, columns.territory, columns.number]
+    .concat(model.lines.map((l) => l.column))
+    .filter((h): h is string => !!h);
 }
 
 function cellProblem(value: string | null): string {
