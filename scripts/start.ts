@@ -49,8 +49,6 @@ async function main(): Promise<void> {
       VAR_DIR: varDir,
       STORAGE_DIR: process.env.STORAGE_DIR || join(varDir, 'storage'),
       PORT: String(port),
-      // Uploads fsync every photo before answering; libuv's default 4 threads queue those syncs.
-      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '16',
       // Start-up chatter of two processes would bury the banner below; LOG_LEVEL=info shows it.
       LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
     };

@@ -1,3 +1,4 @@
+import './threadpool'; // first: sizes libuv's thread pool before anything starts it
 import 'reflect-metadata';
 import { APP_CONFIG, AppConfig, ConfigError, loadConfig } from '@app/config';
 import { migrateDatabase } from '@app/database';
