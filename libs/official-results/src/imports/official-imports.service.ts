@@ -16,8 +16,10 @@ import { DataSource } from 'typeorm';
 import { ChangesQueryDto, ImportAcceptedDto, ImportChangesDto, ImportStatusDto } from './official-imports.dto';
 import { OfficialImportsRepository } from './official-imports.repository';
 
-/** Where an import's uploaded file lives, relative to STORAGE_DIR (shared by api and worker). */
-export const importFilePath = (importId: string) => join('imports', importId);
+/** The folder of uploaded official-results files, relative to STORAGE_DIR (shared by api and worker). */
+export const IMPORTS_FOLDER = 'imports';
+/** Where an import's uploaded file lives, relative to STORAGE_DIR. */
+export const importFilePath = (importId: string) => join(IMPORTS_FOLDER, importId);
 
 /** Accepting official-results files, and what coordinators read about imports. */
 @Injectable()
