@@ -13,3 +13,21 @@ export const RECONCILE = Symbol('RECONCILE');
  * The reconciler calls every such method periodically under an advisory lock.
  */
 export const Reconcile = (name: string): MethodDecorator => SetMetadata(RECONCILE, name);
+
+/**
+ * For a `@Reconcile` task that needs to run far less often than the reconciler's passes (a walk
+ * of a storage folder): `due()` is true once per `everyMs`, the first time one period after start.
+ */
+export class OncePer {
+  private nextAt: number;
+
+  constructor(private readonly everyMs: number) {
+    this.nextAt = Date.now() + everyMs;
+  }
+
+  due(now = Date.now()): boolean {
+    if (now < this.nextAt) return false;
+    this.nextAt = now + this.everyMs;
+    return true;
+  }
+}

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { Reconcile } from '@app/queue';
+import { OncePer, Reconcile } from '@app/queue';
 import { removeQuietly } from '@app/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -25,7 +25,7 @@ const PARTIAL = '.part';
 export class OrphanImportFilesSweeper {
   private readonly logger = new Logger(OrphanImportFilesSweeper.name);
   private readonly folder: string;
-  private nextSweepAt = Date.now() + SWEEP_EVERY_MS;
+  private readonly hourly = new OncePer(SWEEP_EVERY_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,9 +36,7 @@ export class OrphanImportFilesSweeper {
 
   @Reconcile('orphan-import-files')
   async reconcile(): Promise<{ removed: number } | undefined> {
-    if (Date.now() < this.nextSweepAt) return undefined;
-    this.nextSweepAt = Date.now() + SWEEP_EVERY_MS;
-    return { removed: await this.sweep() };
+    return this.hourly.due() ? { removed: await this.sweep() } : undefined;
   }
 
   /** One pass over the folder's files older than the age before `now`; returns how many went. */

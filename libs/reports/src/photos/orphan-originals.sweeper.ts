@@ -1,4 +1,4 @@
-import { Reconcile } from '@app/queue';
+import { OncePer, Reconcile } from '@app/queue';
 import { PhotoStorage } from '@app/storage';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -20,7 +20,7 @@ const BATCH = 500;
 @Injectable()
 export class OrphanOriginalsSweeper {
   private readonly logger = new Logger(OrphanOriginalsSweeper.name);
-  private nextSweepAt = Date.now() + SWEEP_EVERY_MS;
+  private readonly hourly = new OncePer(SWEEP_EVERY_MS);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -30,9 +30,7 @@ export class OrphanOriginalsSweeper {
 
   @Reconcile('orphan-originals')
   async reconcile(): Promise<{ removed: number } | undefined> {
-    if (Date.now() < this.nextSweepAt) return undefined;
-    this.nextSweepAt = Date.now() + SWEEP_EVERY_MS;
-    return { removed: await this.sweep() };
+    return this.hourly.due() ? { removed: await this.sweep() } : undefined;
   }
 
   /** One pass over the originals older than `ORPHAN_AGE_MS` before `now`; returns how many went. */
