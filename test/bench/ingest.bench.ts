@@ -14,7 +14,7 @@
  */
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,6 +35,8 @@ import { reportBench } from './bench-report';
 const CLIENTS = 50;
 const UPLOADS = 200;
 const ROUNDS = 3;
+/** The unit of CPU times in /proc. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString());
 
 describe('report ingest benchmark', () => {
   let ctx: TestContext;
@@ -59,21 +61,23 @@ describe('report ingest benchmark', () => {
     await ctx.close();
   });
 
-  async function bareServer(durable: boolean): Promise<string> {
+  async function bareServer(durable: boolean): Promise<Server> {
     const dir = mkdtempSync(join(tmpdir(), 'votecheck-bench-busboy-'));
     dirs.push(dir);
     const port = await freePort();
-    children.push(spawnBareBusboy(port, dir, durable));
+    const child = spawnBareBusboy(port, dir, durable);
+    children.push(child);
     const url = `http://127.0.0.1:${port}/upload`;
     await answering(url);
-    return url;
+    return { url, pid: child.pid! };
   }
 
-  async function apiServer(): Promise<string> {
+  async function apiServer(): Promise<Server> {
     const port = await freePort();
-    children.push(spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(port) }, profiling()));
+    const child = spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(port) }, profiling());
+    children.push(child);
     await answering(`http://127.0.0.1:${port}/api/health`);
-    return `http://127.0.0.1:${port}/api/elections/${election.slug}/reports`;
+    return { url: `http://127.0.0.1:${port}/api/elections/${election.slug}/reports`, pid: child.pid! };
   }
 
   /** Node options that write a CPU profile when INGEST_CPU_PROF names a folder (on SIGTERM, too). */
@@ -86,8 +90,11 @@ describe('report ingest benchmark', () => {
     return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', exitOnTerm];
   }
 
-  /** UPLOADS distinct 3 MB photos through `url`, CLIENTS at a time; returns uploads per second. */
-  async function run(url: string, headers: Record<string, string>, offset: number): Promise<number> {
+  /**
+   * UPLOADS distinct 3 MB photos through the server, CLIENTS at a time: uploads per second, and
+   * the CPU time the server's process (all its threads, user and kernel) spent per upload.
+   */
+  async function run(server: Server, headers: Record<string, string>, offset: number): Promise<Round> {
     const bodies = Array.from({ length: UPLOADS }, (_, i) =>
       multipartReport(
         { clientReportId: randomUUID(), region: precinct.region, number: precinct.number },
@@ -95,45 +102,47 @@ describe('report ingest benchmark', () => {
       ),
     );
     let next = 0;
+    const cpuBefore = cpuMs(server.pid);
     const start = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         while (next < bodies.length) {
-          const res = await sendMultipart(url, bodies[next++], headers);
+          const res = await sendMultipart(server.url, bodies[next++], headers);
           if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${res.text}`);
         }
       }),
     );
     const perSecond = UPLOADS / (Number(process.hrtime.bigint() - start) / 1e9);
+    const cpuPerUpload = (cpuMs(server.pid) - cpuBefore) / UPLOADS;
     // Bare busboy leaves its files in the page cache, for the kernel to write back later (dirty
     // pages expire after 30 s): that would slow whichever server is measured then. Every round
     // therefore ends with everything on disk, outside the time measured.
     execFileSync('sync');
-    return perSecond;
+    return { perSecond, cpuPerUpload };
   }
 
   it('measures ingest throughput against busboy that is as durable, and against bare busboy', async () => {
-    const bareUrl = await bareServer(false);
-    const durableUrl = await bareServer(true);
-    const apiUrl = await apiServer();
+    const servers = { bare: await bareServer(false), durable: await bareServer(true), api: await apiServer() };
     const auth = { authorization: `Bearer ${observer.token}` };
     // A warm-up of each, then interleaved rounds, so that a slow moment of the machine hits all three.
     let offset = 0;
     const next = () => (offset += UPLOADS);
-    await run(bareUrl, {}, next());
-    await run(durableUrl, {}, next());
-    await run(apiUrl, auth, next());
-    const rounds = { bare: [] as number[], durable: [] as number[], api: [] as number[] };
+    await run(servers.bare, {}, next());
+    await run(servers.durable, {}, next());
+    await run(servers.api, auth, next());
+    const rounds = { bare: [] as Round[], durable: [] as Round[], api: [] as Round[] };
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.bare.push(await run(bareUrl, {}, next()));
-      rounds.durable.push(await run(durableUrl, {}, next()));
-      rounds.api.push(await run(apiUrl, auth, next()));
+      rounds.bare.push(await run(servers.bare, {}, next()));
+      rounds.durable.push(await run(servers.durable, {}, next()));
+      rounds.api.push(await run(servers.api, auth, next()));
     }
     const [count] = await ctx.db.query(`SELECT count(*)::int AS n FROM reports`);
     expect(count.n).toBe((ROUNDS + 1) * UPLOADS);
-    const [bare, durable, api] = [median(rounds.bare), median(rounds.durable), median(rounds.api)];
+    const rate = (xs: Round[]) => median(xs.map((r) => r.perSecond));
+    const cpu = (xs: Round[]) => median(xs.map((r) => r.cpuPerUpload));
+    const [bare, durable, api] = [rate(rounds.bare), rate(rounds.durable), rate(rounds.api)];
     const mb = photo.length / 1024 / 1024;
-    const runs = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+    const runs = (xs: Round[]) => xs.map((r) => r.perSecond.toFixed(1)).join(', ');
     reportBench('ingest', [
       { name: 'photo size', value: mb, unit: 'MB' },
       {
@@ -153,6 +162,15 @@ describe('report ingest benchmark', () => {
         goal: 'includes the price of fsync',
       },
       { name: 'ingest throughput vs busboy+sha256+fsync', value: api * mb, unit: 'MB/s', baseline: durable * mb },
+      {
+        // On two cores shared with the client, PostgreSQL and the kernel, this is what limits the rate.
+        name: 'server CPU per upload vs busboy+sha256+fsync',
+        value: cpu(rounds.api),
+        unit: 'ms',
+        baseline: cpu(rounds.durable),
+        ratio: cpu(rounds.api) / cpu(rounds.durable),
+      },
+      { name: 'server CPU per upload, bare busboy', value: cpu(rounds.bare), unit: 'ms' },
     ]);
     process.stdout.write(
       `median of ${ROUNDS} rounds of ${UPLOADS} uploads; API ${runs(rounds.api)}; ` +
@@ -160,6 +178,23 @@ describe('report ingest benchmark', () => {
     );
   });
 });
+
+interface Server {
+  url: string;
+  pid: number;
+}
+
+interface Round {
+  perSecond: number;
+  cpuPerUpload: number;
+}
+
+/** CPU time a process has used so far, every thread, user and kernel, in ms (from /proc). */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
