@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   answering,
+  builtEntry,
   distinctJpeg,
   freePort,
   killChild,
@@ -74,7 +75,7 @@ describe('report ingest benchmark', () => {
 
   async function apiServer(): Promise<Server> {
     const port = await freePort();
-    const child = spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(port) }, profiling());
+    const child = spawnEntry(ctx, builtEntry('api'), { PORT: String(port) }, profiling());
     children.push(child);
     await answering(`http://127.0.0.1:${port}/api/health`);
     return { url: `http://127.0.0.1:${port}/api/elections/${election.slug}/reports`, pid: child.pid! };

@@ -7,6 +7,7 @@ const base = require('../jest.config.js');
 module.exports = {
   ...base,
   testMatch: ['<rootDir>/test/bench/**/*.bench.ts'],
+  globalSetup: '<rootDir>/test/bench/global-setup.ts',
   testTimeout: 30 * 60_000,
   maxWorkers: 1,
   reporters: ['default'],

@@ -2,10 +2,13 @@
  * Importing the national official results (96,325 rows, gzip) through the API and the worker,
  * from the upload to the import being done, against `psql \copy` of the same file into a plain
  * 32-column text table (gunzip in a pipe), on the same server in the same run; and the floor
- * of any import that stages the file and joins it to the precincts (`psqlStagedFloor`).
+ * of any import that stages the file and joins it to the precincts (`psqlStagedFloor`). The
+ * worker runs in its own process, built, as in production.
  */
+import { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { NATIONAL_CSV_GZ } from '../support/data';
+import { builtEntry, killChild, spawnEntry } from '../support/reports';
 import { waitForMatching } from '../support/official';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import { reportBench, timed } from './bench-report';
@@ -15,12 +18,19 @@ describe('official-results import benchmark', () => {
   let ctx: TestContext;
   let admin: TestUser;
 
+  let worker: ChildProcess | undefined;
+
   beforeAll(async () => {
     // The reconciler stays out of the measurements.
-    ctx = await TestContext.create({ worker: true, env: { RECONCILE_INTERVAL_MS: '3600000' } });
+    ctx = await TestContext.create({ env: { RECONCILE_INTERVAL_MS: '3600000' } });
+    // The worker as it runs in production: its own process, built. The API stays in this one.
+    worker = spawnEntry(ctx, builtEntry('worker'));
     admin = await ctx.newUser('admin');
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    if (worker) await killChild(worker, 'SIGTERM');
+    await ctx.close();
+  });
 
   /** Upload, then poll the status closely (10 ms) so that the poll adds little to the figure. */
   const importThroughApi = async (slug: string): Promise<{ status: string; rowsDone: number }> => {

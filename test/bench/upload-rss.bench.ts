@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   answering,
+  builtEntry,
   distinctJpeg,
   eventually,
   freePort,
@@ -78,7 +79,7 @@ describe('upload memory benchmark', () => {
     const bare = spawnBareBusboy(barePort, dir, false);
     children.push(bare);
     const apiPort = await freePort();
-    const api = spawnEntry(ctx, 'apps/api/src/main.ts', { PORT: String(apiPort) });
+    const api = spawnEntry(ctx, builtEntry('api'), { PORT: String(apiPort) });
     children.push(api);
     try {
       const bareUrl = `http://127.0.0.1:${barePort}/upload`;
