@@ -41,22 +41,23 @@ export class OrphanImportFilesSweeper {
 
   /** One pass over the folder's files older than the age before `now`; returns how many went. */
   async sweep(now = Date.now()): Promise<number> {
-    const old: string[] = [];
+    const old: Array<{ name: string; id: string; partial: boolean }> = [];
     for (const name of await readdir(this.folder).catch(() => [] as string[])) {
-      const id = name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name;
+      const partial = name.endsWith(PARTIAL);
+      const id = partial ? name.slice(0, -PARTIAL.length) : name;
       if (!isUuid(id)) continue; // not a file `accept` writes: not ours to judge
       const info = await stat(join(this.folder, name)).catch(() => undefined);
-      if (info?.isFile() && info.mtimeMs < now - ORPHAN_IMPORT_FILE_AGE_MS) old.push(name);
+      if (info?.isFile() && info.mtimeMs < now - ORPHAN_IMPORT_FILE_AGE_MS) old.push({ name, id, partial });
     }
     if (old.length === 0) return 0;
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT id::text FROM official_imports WHERE id = ANY($1::uuid[])`,
-      [[...new Set(old.map((name) => name.replace(PARTIAL, '')))]],
+      [[...new Set(old.map((f) => f.id))]],
     );
     const imported = new Set(rows.map((r) => r.id));
     // A `.part` file is never read, with or without a row (its import's file is the renamed one).
-    const orphans = old.filter((name) => name.endsWith(PARTIAL) || !imported.has(name));
-    for (const name of orphans) await removeQuietly(join(this.folder, name));
+    const orphans = old.filter((f) => f.partial || !imported.has(f.id));
+    for (const { name } of orphans) await removeQuietly(join(this.folder, name));
     if (orphans.length > 0) this.logger.log(`removed ${orphans.length} uploaded files that no import refers to`);
     return orphans.length;
   }
