@@ -17,8 +17,7 @@ import { psqlCopyBaseline, psqlStagedFloor } from './psql-baseline';
 describe('official-results import benchmark', () => {
   let ctx: TestContext;
   let admin: TestUser;
-
-  let worker: ChildProcess | undefined;
+  let worker: ChildProcess;
 
   beforeAll(async () => {
     // The reconciler stays out of the measurements.
@@ -28,7 +27,7 @@ describe('official-results import benchmark', () => {
     admin = await ctx.newUser('admin');
   });
   afterAll(async () => {
-    if (worker) await killChild(worker, 'SIGTERM');
+    await killChild(worker, 'SIGTERM');
     await ctx.close();
   });
 
