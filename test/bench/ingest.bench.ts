@@ -8,7 +8,8 @@
  * cut, so its baseline is busboy doing exactly that much (SHA-256 while streaming, fsync of the
  * file, rename to its content address, fsync of that directory). The ratio against busboy that
  * only writes to the page cache is printed too: it includes the price of durability itself.
- * Each server is measured in ROUNDS interleaved rounds; the figures are the medians.
+ * Each server is measured in ROUNDS interleaved rounds, each round starting with the next server;
+ * the figures are the medians.
  *
  * INGEST_CPU_PROF=<dir> writes a V8 CPU profile of the API process there (`node --cpu-prof`).
  */
@@ -125,17 +126,21 @@ describe('report ingest benchmark', () => {
   it('measures ingest throughput against busboy that is as durable, and against bare busboy', async () => {
     const servers = { bare: await bareServer(false), durable: await bareServer(true), api: await apiServer() };
     const auth = { authorization: `Bearer ${observer.token}` };
-    // A warm-up of each, then interleaved rounds, so that a slow moment of the machine hits all three.
+    // A warm-up of each, then interleaved rounds, so that a slow moment of the machine hits all
+    // three. Each round starts with the next server, so that each is measured once first, second
+    // and third: in runs with two copies of the API, whichever came first in a fixed order was
+    // often the faster one (by up to a quarter in a round), the rounds slowing down as they went.
+    const names = ['bare', 'durable', 'api'] as const;
+    const headersOf = (name: (typeof names)[number]) => (name === 'api' ? auth : {});
     let offset = 0;
     const next = () => (offset += UPLOADS);
-    await run(servers.bare, {}, next());
-    await run(servers.durable, {}, next());
-    await run(servers.api, auth, next());
+    for (const name of names) await run(servers[name], headersOf(name), next());
     const rounds = { bare: [] as Round[], durable: [] as Round[], api: [] as Round[] };
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.bare.push(await run(servers.bare, {}, next()));
-      rounds.durable.push(await run(servers.durable, {}, next()));
-      rounds.api.push(await run(servers.api, auth, next()));
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length];
+        rounds[name].push(await run(servers[name], headersOf(name), next()));
+      }
     }
     const [count] = await ctx.db.query(`SELECT count(*)::int AS n FROM reports`);
     expect(count.n).toBe((ROUNDS + 1) * UPLOADS);
