@@ -180,6 +180,11 @@ describe('matching and the public discrepancy list (Moscow 2021)', () => {
     ).body;
     expect(changes.total).toBe(2);
     expect(changes.items.map((c: any) => c.precinct.number).sort()).toEqual([D, E].sort());
+    await ctx
+      .http()
+      .get(`/api/imports/${importId}/changes?page=1e20`)
+      .set(...bearer(coordinator))
+      .expect(400, /page must not be greater than 1000000/);
     expect(await statusOf(A)).toBe('match');
     expect(await statusOf(B)).toBe('mismatch');
     expect(await statusOf(F)).toBe('conflicting_reports');

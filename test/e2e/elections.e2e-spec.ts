@@ -153,6 +153,28 @@ describe('elections, templates and precincts', () => {
       expect(evoting.body.items[0]).toMatchObject({ evoting: true, district: 'ОИК №196' });
     });
 
+    it('lists the regions with their precinct counts and gives one precinct by id, to anyone', async () => {
+      const regions = await ctx.http().get(`/api/elections/${slug}/precincts/regions`).expect(200);
+      expect(regions.body).toEqual([{ region: 'город Москва', precincts: 3660 }]);
+      const found = await ctx.http().get(`/api/elections/${slug}/precincts`).query({ number: '592' }).expect(200);
+      const one = await ctx.http().get(`/api/elections/${slug}/precincts/${found.body.items[0].id}`).expect(200);
+      expect(one.body).toEqual(found.body.items[0]);
+      await ctx.http().get(`/api/elections/${slug}/precincts/2147483647`).expect(404);
+      for (const bad of ['abc', '0', '-1', '1.5', '2147483648', '99999999999']) {
+        const res = await ctx.http().get(`/api/elections/${slug}/precincts/${bad}`).expect(400);
+        expect(res.body.message).toBe('the precinct id must be a whole number from 1 to 2147483647');
+      }
+      await ctx
+        .http()
+        .patch(`/api/elections/${slug}/precincts/99999999999`)
+        .set(...bearer(coordinator))
+        .send({ evoting: true })
+        .expect(400);
+      await ctx.http().get(`/api/elections/no-such-election/precincts/regions`).expect(404);
+      const deep = await ctx.http().get(`/api/elections/${slug}/precincts`).query({ page: '1e20' }).expect(400);
+      expect(deep.body.message).toBe('page must not be greater than 1000000');
+    });
+
     it('changes nothing when the same file (gzipped this time) is imported again', async () => {
       const res = await upload(gzipSync(readFileSync(MOSCOW_CSV)), 'moscow.csv.gz').expect(201);
       expect(res.body).toEqual({ total: 3660, inserted: 0, updated: 0, unchanged: 3660 });

@@ -9,20 +9,10 @@ import {
   toPrecinctDto,
   UpdatePrecinctDto,
 } from '@app/elections';
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
+import { PrecinctIdPipe } from '../http/precinct-id.pipe';
 import { singleFileUpload } from '../http/single-file-upload';
 
 @ApiTags('precincts')
@@ -58,7 +48,7 @@ export class PrecinctsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One precinct' })
-  async get(@Param('slug') slug: string, @Param('id', ParseIntPipe) id: number): Promise<PrecinctDto> {
+  async get(@Param('slug') slug: string, @Param('id', PrecinctIdPipe) id: number): Promise<PrecinctDto> {
     return toPrecinctDto(await this.precincts.get(await this.elections.getEntity(slug), id));
   }
 
@@ -68,7 +58,7 @@ export class PrecinctsController {
   @ApiOperation({ summary: 'Mark or unmark a precinct as a remote e-voting unit' })
   async update(
     @Param('slug') slug: string,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', PrecinctIdPipe) id: number,
     @Body() dto: UpdatePrecinctDto,
   ): Promise<PrecinctDto> {
     if (dto.evoting === undefined) throw new BadRequestException('Nothing to change');

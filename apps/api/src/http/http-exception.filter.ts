@@ -57,6 +57,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
           message: 'An identifier in the request is malformed',
         };
       }
+      // numeric_value_out_of_range: a number the request gave is past what its column holds.
+      if (code === '22003') {
+        return {
+          statusCode: HttpStatus.BAD_REQUEST,
+          error: 'Bad Request',
+          message: 'A number in the request is out of range',
+        };
+      }
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
   }

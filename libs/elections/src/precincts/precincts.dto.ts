@@ -6,7 +6,7 @@ export class PrecinctQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) region?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) number?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) district?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
   @ApiPropertyOptional({ default: 50, maximum: 500 })
   @IsOptional()
   @Type(() => Number)

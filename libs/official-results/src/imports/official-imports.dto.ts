@@ -31,7 +31,7 @@ export class ImportListDto {
 }
 
 export class ChangesQueryDto {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
   @ApiPropertyOptional({ default: 100, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
