@@ -36,6 +36,25 @@ describe('operations', () => {
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
 
+  it('answers a NUL character in a path, a query or a JSON body with a 400 and stores nothing', async () => {
+    const nul = {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Text in the request holds a NUL character (\\u0000), which cannot be stored',
+    };
+    const { slug } = await ctx.newElection(admin);
+    expect((await ctx.http().get('/api/elections/a%00b/summary').expect(400)).body).toEqual(nul);
+    expect((await ctx.http().get(`/api/elections/${slug}/discrepancies?region=%00`).expect(400)).body).toEqual(nul);
+    const res = await ctx
+      .http()
+      .post('/api/elections')
+      .set(...bearer(admin))
+      .send({ slug: 'nul-in-name', name: 'Duma\u0000', templatePreset: 'ru-duma-2021-federal' })
+      .expect(400);
+    expect(res.body).toEqual(nul);
+    expect(await ctx.db.query(`SELECT 1 FROM elections WHERE slug = 'nul-in-name'`)).toEqual([]);
+  });
+
   it('gives every response a request id, keeping a sane one from the client', async () => {
     const res = await ctx.http().get('/api/health').set('X-Request-Id', 'abc-123');
     expect(res.headers['x-request-id']).toBe('abc-123');

@@ -97,6 +97,18 @@ describe('observer reports: refused uploads keep nothing', () => {
       400,
       /values: .*99/,
     ],
+    [
+      'a NUL character in the comment',
+      () => ({ comment: 'seen at 21:00\u0000', photos: [{ data: jpeg }] }),
+      400,
+      /comment holds a NUL character/,
+    ],
+    [
+      'a NUL character in the region',
+      () => ({ region: 'город Москва\u0000', photos: [{ data: jpeg }] }),
+      400,
+      /region holds a NUL character/,
+    ],
     ['no photo', () => ({ photos: [] }), 400, /at least one photo/],
     [
       'a comment over 4,000 characters',

@@ -4,15 +4,15 @@ import { QueryFailedError } from 'typeorm';
 import { ErrorBody, HttpExceptionFilter } from './http-exception.filter';
 
 /** What PostgreSQL itself answers to `sql`, as TypeORM hands it on. */
-async function failureOf(sql: string): Promise<QueryFailedError> {
+async function failureOf(sql: string, params: unknown[] = []): Promise<QueryFailedError> {
   const client = new Client({
     connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   });
   await client.connect();
   try {
-    await client.query(sql);
+    await client.query(sql, params);
   } catch (e) {
-    return new QueryFailedError(sql, [], e as Error);
+    return new QueryFailedError(sql, params, e as Error);
   } finally {
     await client.end();
   }
@@ -47,6 +47,17 @@ describe('HttpExceptionFilter', () => {
     expect(answer(await failureOf(`SELECT 99999999999::int`))).toEqual({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: 'A number in the request is out of range' },
+    });
+  });
+
+  it('answers text holding a NUL character (22021) with a 400', async () => {
+    expect(answer(await failureOf(`SELECT $1::text`, ['a\u0000b']))).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Text in the request holds a NUL character (\\u0000), which cannot be stored',
+      },
     });
   });
 

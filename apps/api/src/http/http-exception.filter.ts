@@ -57,6 +57,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
           message: 'An identifier in the request is malformed',
         };
       }
+      // character_not_in_repertoire: PostgreSQL text cannot hold a NUL character.
+      if (code === '22021') {
+        return {
+          statusCode: HttpStatus.BAD_REQUEST,
+          error: 'Bad Request',
+          message: 'Text in the request holds a NUL character (\\u0000), which cannot be stored',
+        };
+      }
       // numeric_value_out_of_range: a number the request gave is past what its column holds.
       if (code === '22003') {
         return {

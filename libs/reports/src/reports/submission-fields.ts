@@ -16,6 +16,8 @@ function text(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new BadRequestException(`${name} must be given once, as text`);
+  // PostgreSQL text cannot hold it: refused here, before the photos are looked at.
+  if (value.includes('\u0000')) throw new BadRequestException(`${name} holds a NUL character (\\u0000)`);
   return value;
 }
 
