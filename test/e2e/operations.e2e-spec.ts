@@ -36,6 +36,25 @@ describe('operations', () => {
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
 
+  it('answers a JSON body it will not read (too large, another charset or encoding) with its 4xx', async () => {
+    const login = () => ctx.http().post('/api/auth/login').set('Content-Type', 'application/json');
+    const large = await login()
+      .send(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(200_000) }))
+      .expect(413);
+    expect(large.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'The request body is larger than the 100 kB this route reads',
+    });
+    const latin = await login()
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"email":"a@b.c","password":"x"}')
+      .expect(415);
+    expect(latin.body.message).toBe('The charset "latin1" is not supported: send JSON as UTF-8');
+    const packed = await login().set('Content-Encoding', 'compress').send('{}').expect(415);
+    expect(packed.body.message).toBe('The content encoding "compress" is not supported');
+  });
+
   it('answers a NUL character in a path, a query or a JSON body with a 400 and stores nothing', async () => {
     const nul = {
       statusCode: 400,

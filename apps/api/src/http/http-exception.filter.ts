@@ -47,6 +47,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         message: String(message ?? exception.message),
       };
     }
+    const refused = bodyParserRefusal(exception);
+    if (refused) return refused;
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string }).code;
       // invalid_text_representation: an id that is not a UUID or number reached a query.
@@ -76,4 +78,33 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
   }
+}
+
+/** What the JSON body parser (an `http-errors` error) says of a request it would not read. */
+interface BodyParserError extends Error {
+  status: number;
+  expose: boolean;
+  type?: string;
+  limit?: number;
+  charset?: string;
+  encoding?: string;
+}
+
+/**
+ * A body the JSON parser refused (too large, an unsupported charset or content encoding, an
+ * aborted request) is the client's error: its 4xx, in a sentence. Nest itself maps only the
+ * parser's SyntaxError (malformed JSON) to a 400, so the rest arrived here as 500s.
+ */
+function bodyParserRefusal(exception: unknown): ErrorBody | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const e = exception as Partial<BodyParserError>;
+  if (e.expose !== true || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  const messages: Record<string, string> = {
+    'entity.too.large': `The request body is larger than the ${Math.round((e.limit ?? 0) / 1024)} kB this route reads`,
+    'charset.unsupported': `The charset "${e.charset}" is not supported: send JSON as UTF-8`,
+    'encoding.unsupported': `The content encoding "${e.encoding}" is not supported`,
+  };
+  const text = exception.message;
+  const message = messages[e.type ?? ''] ?? text.charAt(0).toUpperCase() + text.slice(1);
+  return { statusCode: e.status, error: STATUS_CODES[e.status] ?? 'Error', message };
 }
