@@ -3,6 +3,20 @@ import { gzipSync } from 'node:zlib';
 import { MOSCOW_CSV } from '../support/data';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 
+/** Text as Windows-1251 bytes (ASCII, А–я, Ё, ё, № and the en dash: all the Moscow file holds). */
+function windows1251(text: string): Buffer {
+  const special: Record<string, number> = { Ё: 0xa8, ё: 0xb8, '№': 0xb9, '–': 0x96 };
+  return Buffer.from(
+    Array.from(text, (ch) => {
+      const code = ch.codePointAt(0)!;
+      if (code < 0x80) return code;
+      if (code >= 0x410 && code <= 0x44f) return code - 0x410 + 0xc0;
+      if (special[ch] !== undefined) return special[ch];
+      throw new Error(`no Windows-1251 byte for ${ch}`);
+    }),
+  );
+}
+
 const customTemplate = (ratios: Array<{ id: string; expr: string; severity: string }>) => ({
   template: {
     precinctColumns: { region: 'region', number: 'uik' },
@@ -237,6 +251,17 @@ describe('elections, templates and precincts', () => {
       await upload(Buffer.from('')).expect(400);
       const res = await upload(Buffer.from('region,uik\n"unterminated,1\n')).expect(400);
       expect(res.body.message).toMatch(/not valid CSV/);
+      // Refused at its header while the rest of a large file still streams in: answered all the same.
+      const rows = readFileSync(MOSCOW_CSV, 'utf8').split('\n').slice(1).join('\n');
+      const large = await upload(Buffer.from(`region,"uik"x\n${rows}`)).expect(400);
+      expect(large.body.message).toMatch(/the header line is not valid CSV/);
+    });
+
+    it('names the encoding of a file exported as Windows-1251', async () => {
+      const res = await upload(windows1251(readFileSync(MOSCOW_CSV, 'utf8'))).expect(400);
+      expect(res.body.message).toMatch(
+        /the header line is not UTF-8 text: save the file as UTF-8 \(not Windows-1251\)/,
+      );
     });
   });
 });

@@ -183,6 +183,10 @@ function firstLineEnd(text: string): number {
 }
 
 function parseHeader(line: string): string[] {
+  // Bytes that are not UTF-8 were decoded as U+FFFD: most likely a Windows-1251 export.
+  if (line.includes('\uFFFD')) {
+    throw new CsvFormatError('the header line is not UTF-8 text: save the file as UTF-8 (not Windows-1251)');
+  }
   const clean = line.replace(/^\uFEFF/, '').replace(/\r$/, '');
   try {
     const [headers] = parse(clean, { relax_column_count: true }) as string[][];

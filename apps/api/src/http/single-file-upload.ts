@@ -38,7 +38,12 @@ export function singleFileUpload<T>(
       }
       file.on('limit', () => file.destroy(new PayloadTooLargeException('The file is larger than 1 GB')));
       work = consume(file, info.filename ?? '');
-      work.catch(() => file.resume());
+      // A refusal may come while the file is still piped into a parser that stopped reading:
+      // unpiped first, or the pipe's backpressure would hold it, and the request, forever.
+      work.catch(() => {
+        file.unpipe();
+        file.resume();
+      });
     });
     parser.on('error', (e: Error) => {
       failure ??= new BadRequestException(`Malformed multipart request: ${e.message}`);
