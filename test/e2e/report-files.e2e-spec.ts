@@ -41,10 +41,10 @@ describe('observer reports: refused uploads keep nothing', () => {
   });
   afterAll(() => ctx.close());
 
-  const send = (form: Partial<ReportForm>) =>
-    postReport(ctx, election.slug, observer, { region: precinct.region, number: precinct.number, ...form });
+  const send = ({ slug, ...form }: Partial<ReportForm> & { slug?: string }) =>
+    postReport(ctx, slug ?? election.slug, observer, { region: precinct.region, number: precinct.number, ...form });
 
-  const cases: Array<[string, () => Partial<ReportForm>, number, RegExp]> = [
+  const cases: Array<[string, () => Partial<ReportForm> & { slug?: string }, number, RegExp]> = [
     ['11 files', () => ({ photos: Array.from({ length: 11 }, () => ({ data: jpeg })) }), 413, /At most 10 photos/],
     [
       'a 26 MB file',
@@ -108,6 +108,18 @@ describe('observer reports: refused uploads keep nothing', () => {
       () => ({ region: 'город Москва\u0000', photos: [{ data: jpeg }] }),
       400,
       /region holds a NUL character/,
+    ],
+    [
+      'photos sent as a text field',
+      () => ({ extra: { photos: 'IMG_1.jpg' }, photos: [] }),
+      400,
+      /photos must be files \(images\), not a text field/,
+    ],
+    [
+      'an unknown election slug of 5,000 characters (quoted cut short)',
+      () => ({ slug: 'x'.repeat(5000), photos: [{ data: jpeg }] }),
+      404,
+      new RegExp(`^No election "${'x'.repeat(100)}…"$`),
     ],
     ['no photo', () => ({ photos: [] }), 400, /at least one photo/],
     [

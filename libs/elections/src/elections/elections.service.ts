@@ -47,7 +47,7 @@ export class ElectionsService {
 
   async getEntity(slug: string): Promise<ElectionEntity> {
     const election = await this.elections.findBySlug(slug);
-    if (!election) throw new NotFoundException(`No election "${slug}"`);
+    if (!election) throw noSuchElection(slug);
     return election;
   }
 
@@ -78,4 +78,10 @@ export function toElectionDto(e: ElectionEntity): ElectionDto {
     template: e.template,
     createdAt: e.createdAt,
   };
+}
+
+/** The 404 for a slug no election has; a slug of any length is quoted at most 100 characters long. */
+export function noSuchElection(slug: string): NotFoundException {
+  const shown = slug.length > 100 ? `${slug.slice(0, 100)}…` : slug;
+  return new NotFoundException(`No election "${shown}"`);
 }

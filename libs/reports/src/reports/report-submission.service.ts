@@ -1,15 +1,9 @@
 import { AuthUser } from '@app/accounts';
 import { AuditService } from '@app/audit';
-import { ElectionsService } from '@app/elections';
+import { ElectionsService, noSuchElection } from '@app/elections';
 import { job, JobName, OutboxRelay, OutboxService } from '@app/queue';
 import { PhotoStorage, UploadedFile } from '@app/storage';
-import {
-  BadRequestException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -124,7 +118,7 @@ export class ReportSubmissionService {
     const intake = await (early?.args.key === args.key
       ? early.result
       : this.reports.intake(slug, observer.id, args.clientReportId, args.precinct));
-    if (!intake) throw new NotFoundException(`No election "${slug}"`);
+    if (!intake) throw noSuchElection(slug);
     // A resend of an accepted report is answered before its files are looked at again.
     if (intake.earlier) return { ...intake.earlier, created: false };
     const fields = parseSubmissionFields(body, this.elections.templateOf(intake.election));

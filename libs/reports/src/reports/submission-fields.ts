@@ -47,6 +47,7 @@ export function parseSubmissionFields(
   template: ProtocolTemplateModel,
 ): SubmissionFields {
   for (const name of Object.keys(body)) {
+    if (name === 'photos') throw new BadRequestException('photos must be files (images), not a text field');
     if (!KNOWN_FIELDS.has(name)) throw new BadRequestException(`property ${name} should not exist`);
   }
   const clientReportId = clientReportIdOf(body);
