@@ -37,6 +37,23 @@ describe('web UI: accounts and administration (Chromium)', () => {
     await ctx.http().get(`/api${asset}`).expect(404);
   });
 
+  it('sends protective headers: a Content-Security-Policy on the UI, none on the API', async () => {
+    const page = await ctx.http().get('/').set('Accept', 'text/html').expect(200);
+    const policy = page.headers['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).not.toContain('unsafe-eval');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const api = await ctx.http().get('/api/health').expect(200);
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(api.headers['content-security-policy']).toBeUndefined();
+    // The API docs run inline scripts of their own: no page policy of the UI there.
+    const docs = await ctx.http().get('/api/docs').expect(200);
+    expect(docs.headers['content-security-policy']).toBeUndefined();
+  });
+
   it('a coordinator logs in, creates an election, an invite and imports precincts; an observer registers', async () => {
     const { context, page, consoleErrors } = await newPage(browser);
 

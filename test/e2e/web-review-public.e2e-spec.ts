@@ -2,7 +2,7 @@ import { ProtocolTemplate, ProtocolValues } from '@app/domain';
 import { Browser, Page } from 'playwright-core';
 import { renderProtocolPhoto } from '../../scripts/demo/protocol-image';
 import { unfalsify } from '../../scripts/demo/seed';
-import { checkScreen, DESKTOP, launchBrowser, logIn, newPage } from '../support/browser';
+import { checkScreen, DESKTOP, launchBrowser, logIn, newPage, waitUntil } from '../support/browser';
 import { MOSCOW_CSV } from '../support/data';
 import { moscowCsv, moscowValues } from '../support/official';
 import { eventually, postReport } from '../support/reports';
@@ -79,7 +79,7 @@ describe('web UI: review, arbitration, official import and the public list (Chro
       .getByRole('timer')
       .getByText(/Reserved for you/)
       .waitFor();
-    await page.waitForFunction(`Array.from(document.images).some((i) => i.complete && i.naturalWidth > 0)`);
+    await waitUntil(page, `Array.from(document.images).some((i) => i.complete && i.naturalWidth > 0)`);
   }
 
   it('a moderator transcribes the protocol with the keyboard only', async () => {
@@ -185,12 +185,12 @@ describe('web UI: review, arbitration, official import and the public list (Chro
       `+${expected.delta}`,
     ]);
     // The card carries the protocol photo's thumbnail, served to anyone now.
-    await page.waitForFunction(`document.querySelector('.discrepancy img.thumb')?.naturalWidth > 0`);
+    await waitUntil(page, `document.querySelector('.discrepancy img.thumb')?.naturalWidth > 0`);
     await checkScreen(page, 'public-discrepancies');
 
     await card.getByRole('link', { name: `город Москва, precinct ${PRECINCT}` }).click();
     await page.locator('table.precinct-lines').waitFor();
-    await page.waitForFunction(`Array.from(document.images).some((i) => i.complete && i.naturalWidth > 0)`);
+    await waitUntil(page, `Array.from(document.images).some((i) => i.complete && i.naturalWidth > 0)`);
     const deltas = await attributes(page, 'tr.differs', 'data-line');
     // The shift moved ballots from "cancelled" to "issued in the room", into the box, valid, ЕР.
     expect(deltas.sort()).toEqual(['10', '17', '4', '6', '8'].sort());

@@ -89,6 +89,18 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
     .map((el) => el.tagName.toLowerCase() + '#' + (el.id || '?') + '[name=' + (el.getAttribute('name') || '') + ']')`);
 }
 
+/**
+ * Waits until `expression` is truthy in the page. Not `page.waitForFunction`: it evaluates a
+ * string with eval inside the page, which the UI's Content-Security-Policy refuses.
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');

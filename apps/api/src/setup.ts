@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { HttpExceptionFilter } from './http/http-exception.filter';
@@ -15,6 +16,10 @@ export function configureApi(app: INestApplication, options: { webUi?: boolean }
   app.enableShutdownHooks();
   const express = app.getHttpAdapter().getInstance();
   express.disable('x-powered-by');
+  // Helmet's protective headers on every answer (nosniff, frame and referrer policies, HSTS);
+  // the web UI's pages get their Content-Security-Policy from serveWebUi, the API docs and the
+  // queue dashboard (inline scripts of their own) none. Public photos may be shown elsewhere.
+  express.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
   express.set('trust proxy', process.env.TRUST_PROXY ?? 'loopback');
   const document = SwaggerModule.createDocument(
     app,

@@ -1,10 +1,28 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where `npm run build:web` puts the browser UI. */
 export const WEB_DIST = resolve(process.env.WEB_DIST_DIR ?? 'dist/web');
+
+/**
+ * What the UI's pages may load: only its own scripts, styles, API and images, plus the blob:
+ * URLs of photos picked for upload and of charts drawn for download. Inline styles stay allowed
+ * for the charts' SVG, which is drawn into a canvas through such a URL.
+ */
+export const WEB_UI_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'blob:', 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 /**
  * Serves the built web UI at `/` with a fallback to index.html for client-side routes. The
@@ -23,6 +41,8 @@ export function serveWebUi(app: INestApplication, dir = WEB_DIST): void {
   });
   // API requests never look for a file: each look is a stat on libuv's thread pool, which the
   // uploads' writes and fsyncs need.
+  const policy = helmet.contentSecurityPolicy({ useDefaults: false, directives: WEB_UI_CSP });
+  app.use((req: Request, res: Response, next: NextFunction) => (isApi(req) ? next() : policy(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => (isApi(req) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || isApi(req) || !req.accepts('html')) return next();
