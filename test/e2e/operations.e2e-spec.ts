@@ -53,6 +53,14 @@ describe('operations', () => {
     expect(latin.body.message).toBe('The charset "latin1" is not supported: send JSON as UTF-8');
     const packed = await login().set('Content-Encoding', 'compress').send('{}').expect(415);
     expect(packed.body.message).toBe('The content encoding "compress" is not supported');
+    const fields = Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&');
+    const form = await ctx
+      .http()
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(fields)
+      .expect(413);
+    expect(form.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Too many parameters' });
   });
 
   it('answers a NUL character in a path, a query or a JSON body with a 400 and stores nothing', async () => {
