@@ -8,6 +8,16 @@ export interface ErrorBody {
   message: string;
 }
 
+/** PostgreSQL errors that only a request's own values cause (by SQLSTATE): a 400 with this message. */
+const CLIENT_ERRORS: Record<string, string> = {
+  // invalid_text_representation: an id that is not a UUID or number reached a query.
+  '22P02': 'An identifier in the request is malformed',
+  // character_not_in_repertoire: PostgreSQL text cannot hold a NUL character.
+  '22021': 'Text in the request holds a NUL character (\\u0000), which cannot be stored',
+  // numeric_value_out_of_range: a number the request gave is past what its column holds.
+  '22003': 'A number in the request is out of range',
+};
+
 /**
  * One error shape for every answer: `{statusCode, error, message}` with `message` a sentence.
  * Anything that is not an HttpException is a defect: logged with its stack, answered as a 500
@@ -50,31 +60,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const refused = bodyParserRefusal(exception);
     if (refused) return refused;
     if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string }).code;
-      // invalid_text_representation: an id that is not a UUID or number reached a query.
-      if (code === '22P02') {
-        return {
-          statusCode: HttpStatus.BAD_REQUEST,
-          error: 'Bad Request',
-          message: 'An identifier in the request is malformed',
-        };
-      }
-      // character_not_in_repertoire: PostgreSQL text cannot hold a NUL character.
-      if (code === '22021') {
-        return {
-          statusCode: HttpStatus.BAD_REQUEST,
-          error: 'Bad Request',
-          message: 'Text in the request holds a NUL character (\\u0000), which cannot be stored',
-        };
-      }
-      // numeric_value_out_of_range: a number the request gave is past what its column holds.
-      if (code === '22003') {
-        return {
-          statusCode: HttpStatus.BAD_REQUEST,
-          error: 'Bad Request',
-          message: 'A number in the request is out of range',
-        };
-      }
+      const message = CLIENT_ERRORS[(exception.driverError as { code?: string }).code ?? ''];
+      if (message) return { statusCode: HttpStatus.BAD_REQUEST, error: 'Bad Request', message };
     }
     return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
   }

@@ -39,10 +39,10 @@ export function serveWebUi(app: INestApplication, dir = WEB_DIST): void {
     setHeaders: (res, path) =>
       res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
-  // API requests never look for a file: each look is a stat on libuv's thread pool, which the
-  // uploads' writes and fsyncs need.
   const policy = helmet.contentSecurityPolicy({ useDefaults: false, directives: WEB_UI_CSP });
   app.use((req: Request, res: Response, next: NextFunction) => (isApi(req) ? next() : policy(req, res, next)));
+  // API requests never look for a file: each look is a stat on libuv's thread pool, which the
+  // uploads' writes and fsyncs need.
   app.use((req: Request, res: Response, next: NextFunction) => (isApi(req) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || isApi(req) || !req.accepts('html')) return next();
