@@ -1,8 +1,19 @@
 import exifr from 'exifr';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { eventually, newPrecinct, postReport, protocolJpeg, storedFiles } from '../support/reports';
+import {
+  distinctJpeg,
+  eventually,
+  newPrecinct,
+  noiseJpeg,
+  postReport,
+  protocolJpeg,
+  storedFiles,
+} from '../support/reports';
 import { bearer, TestContext, TestUser } from '../support/test-context';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('observer reports: happy path and idempotency', () => {
   let ctx: TestContext;
@@ -119,6 +130,26 @@ describe('observer reports: happy path and idempotency', () => {
       [id],
     );
     expect(review).toHaveLength(2);
+  });
+
+  it('stores every original byte for byte, whatever its size against the write buffers', async () => {
+    // A photo of a few kB, one of about 3 MB (several buffers written past the page cache, the
+    // last one padded and cut), and the same with one byte more.
+    const big = await noiseJpeg(1750, 1750);
+    const photos = [await protocolJpeg({ seed: 9, gps: false }), big, distinctJpeg(big, 1)];
+    const res = await postReport(ctx, election.slug, observer, {
+      region: precinct.region,
+      number: precinct.number,
+      photos: photos.map((data) => ({ data })),
+    }).expect(202);
+    const stored = await ctx.db.query(`SELECT sha256, size FROM photos WHERE report_id = $1 ORDER BY position`, [
+      res.body.id,
+    ]);
+    expect(stored).toEqual(photos.map((p) => ({ sha256: sha256(p), size: String(p.length) })));
+    for (const p of photos) {
+      const [file] = (await storedFiles(ctx)).filter((f) => f.includes('/originals/') && f.endsWith(sha256(p)));
+      expect(readFileSync(file).equals(p)).toBe(true);
+    }
   });
 
   it('lets only the observer, moderators and up see a report and its photos', async () => {

@@ -28,6 +28,8 @@ export interface AppConfig {
   uploadMaxFileBytes: number;
   uploadMaxFiles: number;
   uploadMaxPixels: number;
+  /** Whether uploads are written past the page cache (O_DIRECT) where the file system allows. */
+  uploadDirectIo: boolean;
   /** Connections an official-results import loads its file on, in parts of at least importPartMinBytes. */
   importParallelism: number;
   importPartMinBytes: number;
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     uploadMaxFileBytes: int(env, 'UPLOAD_MAX_FILE_MB', 25, 1, 200, problems) * 1024 * 1024,
     uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 10, 1, 50, problems),
     uploadMaxPixels: int(env, 'UPLOAD_MAX_MEGAPIXELS', 50, 1, 250, problems) * 1_000_000,
+    uploadDirectIo: bool(env, 'UPLOAD_DIRECT_IO', true, problems),
     importParallelism: int(env, 'IMPORT_PARALLELISM', 2, 1, 16, problems),
     importPartMinBytes: int(env, 'IMPORT_PART_MIN_KB', 8192, 16, 1024 * 1024, problems) * 1024,
   };

@@ -25,7 +25,7 @@ export function receivePhotos(
     return Promise.reject(new BadRequestException('Send the report as multipart/form-data with photos in "photos"'));
   }
   const upload = multer({
-    storage: new HashingDiskStorage(storage, { onHead: start?.headOf }),
+    storage: new HashingDiskStorage(storage, { onHead: start?.headOf, directIo: config.uploadDirectIo }),
     // Keep the name as sent, so that one with path parts is refused rather than cut to its last part.
     preservePath: true,
     limits: {

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
-import { FileHandle, open } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import { PhotoStorage, removeQuietly } from '../photo-storage.service';
+import { AlignedBufferPool, DirectFile } from './direct-file';
 
 /** How much of each end of a file is kept in memory for type sniffing and integrity checks. */
 export const EDGE_BYTES = 64 * 1024;
 /** How much of a file is gathered in memory, at most, before it is written out. */
-const WRITE_BYTES = 256 * 1024;
+const WRITE_BYTES = 512 * 1024;
+/** Buffers for direct writes of WRITE_BYTES: their memory, kept once used, is what they cost. */
+const DIRECT_BUFFERS = 64;
+/** The buffer of an upload that finds every direct one in use: written through the page cache. */
+const CACHED_WRITE_BYTES = 256 * 1024;
 
 /** What the storage engine learnt about one file while it streamed to disk. */
 export interface StreamedFile {
@@ -31,52 +35,63 @@ export interface HashingDiskStorageOptions {
    * they have arrived, so that work on them runs while the rest streams in. Must not reject.
    */
   onHead?: (head: Buffer) => Promise<unknown>;
+  /** False: every file through the page cache, never O_DIRECT (UPLOAD_DIRECT_IO=false). */
+  directIo?: boolean;
 }
 
 export type UploadedFile = Express.Multer.File & StreamedFile;
 
 /**
- * Buffers of WRITE_BYTES for HashingFileWriter, reused from one upload to the next (at most
- * SPARE_BUFFERS kept). Network chunks are copied in and so die young instead of waiting in
- * memory for a write; a buffer goes back only when no write from it can still be running.
+ * Buffers of WRITE_BYTES for HashingFileWriter, reused from one upload to the next, aligned for
+ * direct I/O. Network chunks are copied in and so die young instead of waiting in memory for a
+ * write; a buffer goes back once no write from it is running. Past DIRECT_BUFFERS uploads at
+ * once, each further one gets a smaller buffer of its own and the page cache: a slow client
+ * never makes another wait.
  */
-const SPARE_BUFFERS = 64;
-const spareBuffers: Buffer[] = [];
+const buffers = new AlignedBufferPool(WRITE_BYTES, DIRECT_BUFFERS);
 
 /**
  * Writes a stream to a new file, hashing it and keeping its first and last bytes on the way,
  * without holding the rest: chunks are copied into a WRITE_BYTES buffer that is written out
- * when full, so a 3 MB photo costs a dozen writes rather than one per network chunk (each
- * write is a hand-off to libuv's thread pool). The file is fsynced and closed before `finish`.
+ * when full, so a 3 MB photo costs six writes rather than one per network chunk (each write
+ * is a hand-off to libuv's thread pool), past the page cache where the file system allows
+ * (`DirectFile`). The file is fsynced and closed before `finish`.
  */
 class HashingFileWriter extends Writable {
   readonly hash = createHash('sha256');
   size = 0;
   headInfo?: Promise<unknown>;
-  private handle?: FileHandle;
+  private file?: DirectFile;
   private headParts: Buffer[] = [];
   private headSize = 0;
   private tailParts: Buffer[] = [];
   private tailSize = 0;
   private buffer?: Buffer;
+  private pooled = false;
   private filled = 0;
-  private writing = false;
+  /** The write running from the buffer, if any. */
+  private writing?: Promise<void>;
 
   constructor(
     private readonly path: string,
-    private readonly onHead?: (head: Buffer) => Promise<unknown>,
+    private readonly options: HashingDiskStorageOptions,
   ) {
     super();
   }
 
   override _construct(done: (error?: Error | null) => void): void {
-    open(this.path, 'wx', 0o640).then(
-      (handle) => {
-        this.handle = handle;
-        this.buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(WRITE_BYTES);
+    const pooled = buffers.take();
+    DirectFile.create(this.path, 0o640, pooled !== undefined && this.options.directIo !== false).then(
+      (file) => {
+        this.file = file;
+        this.buffer = pooled ?? Buffer.allocUnsafeSlow(CACHED_WRITE_BYTES);
+        this.pooled = pooled !== undefined;
         done();
       },
-      (e: Error) => done(e),
+      (e: Error) => {
+        if (pooled) buffers.give(pooled);
+        done(e);
+      },
     );
   }
 
@@ -101,13 +116,16 @@ class HashingFileWriter extends Writable {
 
   override _final(done: (error?: Error | null) => void): void {
     this.flush()
-      .then(() => this.handle!.sync())
-      .then(() => this.closeFile())
+      .then(() => this.file!.finish())
+      .then(() => {
+        this.file = undefined;
+        return this.release();
+      })
       .then(() => done(), done);
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    this.closeFile().then(
+    this.release().then(
       () => done(error),
       () => done(error),
     );
@@ -115,7 +133,7 @@ class HashingFileWriter extends Writable {
 
   /** Hands the complete head to `onHead` (once). */
   headComplete(): void {
-    if (this.onHead && !this.headInfo) this.headInfo = this.onHead(this.head());
+    if (this.options.onHead && !this.headInfo) this.headInfo = this.options.onHead(this.head());
   }
 
   head(): Buffer {
@@ -141,24 +159,22 @@ class HashingFileWriter extends Writable {
     }
   }
 
-  /** Writes out what the buffer holds (a short write is rare but legal: the rest follows). */
+  /** Writes out what the buffer holds. */
   private async flush(): Promise<void> {
-    this.writing = true;
-    for (let at = 0; at < this.filled;) {
-      const { bytesWritten } = await this.handle!.write(this.buffer!, at, this.filled - at);
-      at += bytesWritten;
-    }
+    this.writing = this.file!.append(this.buffer!, this.filled);
+    await this.writing;
+    this.writing = undefined;
     this.filled = 0;
-    this.writing = false;
   }
 
-  private async closeFile(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    // After a failed write the buffer may still be read by it: it is then left to the collector.
-    if (this.buffer && !this.writing && spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(this.buffer);
+  /** Closes the file (unless finished) and, once no write reads it any more, returns the buffer. */
+  private async release(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    await this.writing?.catch(() => undefined);
+    if (this.buffer && this.pooled) buffers.give(this.buffer);
     this.buffer = undefined;
-    await handle?.close();
+    await file?.close();
   }
 }
 
@@ -181,7 +197,7 @@ export class HashingDiskStorage implements StorageEngine {
     callback: (error?: unknown, info?: Partial<UploadedFile>) => void,
   ): void {
     const path = this.storage.tempPath();
-    const writer = new HashingFileWriter(path, this.options.onHead);
+    const writer = new HashingFileWriter(path, this.options);
     pipeline(file.stream, writer).then(
       () => {
         writer.headComplete();
