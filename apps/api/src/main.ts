@@ -1,4 +1,5 @@
 import './threadpool'; // first: sizes libuv's thread pool before anything starts it
+import './heap-growth'; // as early: see there
 import 'reflect-metadata';
 import { APP_CONFIG, AppConfig, ConfigError, loadConfig } from '@app/config';
 import { migrateDatabase } from '@app/database';
