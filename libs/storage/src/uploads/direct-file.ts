@@ -14,9 +14,9 @@ declare const WebAssembly: { Memory: new (size: { initial: number }) => { buffer
 /**
  * Whether this process still writes files past the page cache: it stops at the first file
  * system that refuses O_DIRECT (tmpfs, some network and overlay file systems) or a write it
- * asks of it.
+ * asks of it. Systems without O_DIRECT (macOS) never start.
  */
-let directIo = true;
+let directIo = constants.O_DIRECT !== undefined;
 
 /**
  * At most `count` buffers of `size` bytes for direct I/O, reused from one file to the next.
