@@ -77,6 +77,12 @@ describe('DirectFile', () => {
     expect(() => new AlignedBufferPool(1000, 1)).toThrow(/whole WebAssembly pages/);
   });
 
+  it('hands out none when its memory cannot be had (more than a WebAssembly memory can hold)', () => {
+    const huge = new AlignedBufferPool(BUFFER, 2 ** 17);
+    expect(huge.take()).toBeUndefined();
+    expect(huge.take()).toBeUndefined();
+  });
+
   // Last: the fallback turns direct I/O off for the rest of this process.
   it('carries on through the page cache when a direct write is refused (an unaligned buffer)', async () => {
     const data = randomBytes(BUFFER + 99);

@@ -33,11 +33,19 @@ export class AlignedBufferPool {
     if (size % WASM_PAGE !== 0) throw new Error(`aligned buffers are whole WebAssembly pages, not ${size} bytes`);
   }
 
-  /** A buffer, or undefined when all `count` are in use. */
+  /**
+   * A buffer, or undefined when all `count` are in use or the memory could not be had (a
+   * WebAssembly memory reserves address space beyond its size, which a strict overcommit
+   * policy may refuse): the caller then writes through the page cache.
+   */
   take(): Buffer | undefined {
     if (!this.free) {
-      const memory = new WebAssembly.Memory({ initial: (this.size / WASM_PAGE) * this.count });
-      this.free = Array.from({ length: this.count }, (_, i) => Buffer.from(memory.buffer, i * this.size, this.size));
+      try {
+        const memory = new WebAssembly.Memory({ initial: (this.size / WASM_PAGE) * this.count });
+        this.free = Array.from({ length: this.count }, (_, i) => Buffer.from(memory.buffer, i * this.size, this.size));
+      } catch {
+        this.free = [];
+      }
     }
     return this.free.pop();
   }
