@@ -37,6 +37,8 @@ export interface HashingDiskStorageOptions {
   onHead?: (head: Buffer) => Promise<unknown>;
   /** False: every file through the page cache, never O_DIRECT (UPLOAD_DIRECT_IO=false). */
   directIo?: boolean;
+  /** The aligned buffers files are written from: `uploadBuffers`, one pool per process, by default. */
+  buffers?: AlignedBufferPool;
 }
 
 export type UploadedFile = Express.Multer.File & StreamedFile;
@@ -48,7 +50,7 @@ export type UploadedFile = Express.Multer.File & StreamedFile;
  * once, each further one gets a smaller buffer of its own and the page cache: a slow client
  * never makes another wait.
  */
-const buffers = new AlignedBufferPool(WRITE_BYTES, DIRECT_BUFFERS);
+const uploadBuffers = new AlignedBufferPool(WRITE_BYTES, DIRECT_BUFFERS);
 
 /**
  * Writes a stream to a new file, hashing it and keeping its first and last bytes on the way,
@@ -80,6 +82,7 @@ class HashingFileWriter extends Writable {
   }
 
   override _construct(done: (error?: Error | null) => void): void {
+    const buffers = this.buffers;
     const pooled = buffers.take();
     DirectFile.create(this.path, 0o640, pooled !== undefined && this.options.directIo !== false).then(
       (file) => {
@@ -131,6 +134,10 @@ class HashingFileWriter extends Writable {
     );
   }
 
+  private get buffers(): AlignedBufferPool {
+    return this.options.buffers ?? uploadBuffers;
+  }
+
   /** Hands the complete head to `onHead` (once). */
   headComplete(): void {
     if (this.options.onHead && !this.headInfo) this.headInfo = this.options.onHead(this.head());
@@ -172,7 +179,7 @@ class HashingFileWriter extends Writable {
     const file = this.file;
     this.file = undefined;
     await this.writing?.catch(() => undefined);
-    if (this.buffer && this.pooled) buffers.give(this.buffer);
+    if (this.buffer && this.pooled) this.buffers.give(this.buffer);
     this.buffer = undefined;
     await file?.close();
   }
