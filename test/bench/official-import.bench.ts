@@ -2,39 +2,47 @@
  * Importing the national official results (96,325 rows, gzip) through the API and the worker,
  * from the upload to the import being done, against `psql \copy` of the same file into a plain
  * 32-column text table (gunzip in a pipe), on the same server in the same run; and the floor
- * of any import that stages the file and joins it to the precincts (`psqlStagedFloor`). The
- * worker runs in its own process, built, as in production.
+ * of any import that stages the file and joins it to the precincts (`psqlStagedFloor`), and of
+ * one that also creates them (`psqlNewElectionFloor`). The API and the worker run in their own
+ * processes, built, as in production.
  */
 import { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import request from 'supertest';
 import { NATIONAL_CSV_GZ } from '../support/data';
-import { builtEntry, killChild, spawnEntry } from '../support/reports';
+import { answering, builtEntry, freePort, killChild, spawnEntry } from '../support/reports';
 import { waitForMatching } from '../support/official';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import { reportBench, timed } from './bench-report';
-import { psqlCopyBaseline, psqlStagedFloor } from './psql-baseline';
+import { psqlCopyBaseline, psqlNewElectionFloor, psqlStagedFloor } from './psql-baseline';
 
 describe('official-results import benchmark', () => {
   let ctx: TestContext;
   let admin: TestUser;
   let worker: ChildProcess;
+  let api: ChildProcess;
+  let apiUrl: string;
 
   beforeAll(async () => {
     // The reconciler stays out of the measurements.
     ctx = await TestContext.create({ env: { RECONCILE_INTERVAL_MS: '3600000' } });
-    // The worker as it runs in production: its own process, built. The API stays in this one.
+    // The worker and the API as they run in production: each its own process, built.
     worker = spawnEntry(ctx, builtEntry('worker'));
+    const port = await freePort();
+    api = spawnEntry(ctx, builtEntry('api'), { PORT: String(port) });
+    apiUrl = `http://127.0.0.1:${port}`;
+    await answering(`${apiUrl}/api/health`);
     admin = await ctx.newUser('admin');
   });
   afterAll(async () => {
+    await killChild(api, 'SIGTERM');
     await killChild(worker, 'SIGTERM');
     await ctx.close();
   });
 
   /** Upload, then poll the status closely (10 ms) so that the poll adds little to the figure. */
   const importThroughApi = async (slug: string): Promise<{ status: string; rowsDone: number }> => {
-    const res = await ctx
-      .http()
+    const res = await request(apiUrl)
       .post(`/api/elections/${slug}/official-results`)
       .set(...bearer(admin))
       .attach('file', createReadStream(NATIONAL_CSV_GZ), 'national.csv.gz')
@@ -52,14 +60,17 @@ describe('official-results import benchmark', () => {
     const psqlRound = await psqlCopyBaseline(ctx);
     await psqlRound(); // fills bench_raw, from which the floor takes its precincts
     const floorRound = await psqlStagedFloor(ctx);
+    const newFloorRound = await psqlNewElectionFloor(ctx);
     const psqlMs: number[] = [];
     const floorMs: number[] = [];
+    const newFloorMs: number[] = [];
     const freshMs: number[] = [];
     const againMs: number[] = [];
     const { slug: again } = await ctx.newElection(admin);
     for (let round = 0; round < 3; round++) {
       psqlMs.push(await psqlRound());
       floorMs.push(await floorRound());
+      newFloorMs.push(await newFloorRound());
       // A new election each round: every precinct is created as well.
       const { slug } = await ctx.newElection(admin);
       let outcome = { status: '', rowsDone: 0 };
@@ -97,6 +108,14 @@ describe('official-results import benchmark', () => {
         baseline: best(psqlMs),
         ratio: best(floorMs) / best(psqlMs),
         goal: 'what any staged import costs at least',
+      },
+      {
+        name: 'floor, new election: + creating precincts',
+        value: best(newFloorMs),
+        unit: 'ms',
+        baseline: best(psqlMs),
+        ratio: best(newFloorMs) / best(psqlMs),
+        goal: 'the same, creating the precincts',
       },
     ]);
   });

@@ -57,3 +57,43 @@ export async function psqlStagedFloor(ctx: TestContext): Promise<() => Promise<n
     return timed(async () => execSync(`psql -q -v ON_ERROR_STOP=1 '${ctx.env.DATABASE_URL}'`, { input }));
   };
 }
+
+/**
+ * The least a staged import into a new election can do, on one connection: `psqlStagedFloor`
+ * with the file's precincts created in the same transaction, in a table shaped like
+ * `precincts` (its primary key, unique key and district index), which holds the earlier
+ * rounds' elections as the project's table does. The precincts are keyed by the raw cells
+ * (unique in the national file), one per row, then every row is joined to them. Returns one
+ * timed round, in ms.
+ */
+export async function psqlNewElectionFloor(ctx: TestContext): Promise<() => Promise<number>> {
+  const cell = (i: number) => `c${i} ${i >= 6 && i <= 31 ? 'int NOT NULL' : 'text'}`;
+  const columns = Array.from({ length: 32 }, (_, i) => cell(i + 1)).join(', ');
+  const names = Array.from({ length: 32 }, (_, i) => `c${i + 1}`).join(', ');
+  const lines = Array.from({ length: 26 }, (_, i) => `s.c${i + 6}`).join(', ');
+  await ctx.db.query(`CREATE TABLE floor_election_precincts (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    election_id uuid NOT NULL, region text NOT NULL, district text, territory text, number text NOT NULL,
+    evoting boolean NOT NULL DEFAULT false, UNIQUE (election_id, region, number))`);
+  await ctx.db.query(`CREATE INDEX ON floor_election_precincts (election_id, district)`);
+  await ctx.db.query(`CREATE TABLE floor_election_results (import_id uuid NOT NULL, precinct_id int NOT NULL,
+    row_number int NOT NULL, line_values int[] NOT NULL, violated_ratios text[] NOT NULL DEFAULT '{}',
+    PRIMARY KEY (import_id, precinct_id))`);
+  const script = (electionId: string) =>
+    [
+      `BEGIN;`,
+      `SET LOCAL jit = off;`,
+      `CREATE TEMP TABLE floor_staging (row_no int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${columns}) ON COMMIT DROP;`,
+      `\\copy floor_staging (${names}) from program 'gunzip -c ${NATIONAL_CSV_GZ}' with (format csv, header)`,
+      `INSERT INTO floor_election_precincts (election_id, region, district, territory, number)
+         SELECT '${electionId}', c2, c3, c4, coalesce(c5, c3) FROM floor_staging;`,
+      `INSERT INTO floor_election_results (import_id, precinct_id, row_number, line_values)
+         SELECT '${electionId}', p.id, s.row_no, ARRAY[${lines}]
+           FROM floor_staging s
+           JOIN floor_election_precincts p ON p.election_id = '${electionId}' AND p.region = s.c2 AND p.number = coalesce(s.c5, s.c3);`,
+      `COMMIT;`,
+    ].join('\n');
+  return async () => {
+    const input = script(randomUUID());
+    return timed(async () => execSync(`psql -q -v ON_ERROR_STOP=1 '${ctx.env.DATABASE_URL}'`, { input }));
+  };
+}
