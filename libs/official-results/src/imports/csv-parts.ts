@@ -324,7 +324,7 @@ export async function openCsvParts(
   const magic = Buffer.alloc(2);
   await handle.read(magic, 0, 2, 0).finally(() => handle.close());
   const file = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const gunzip = isGzip(magic) ? createGunzip({ chunkSize: 64 * 1024 }) : undefined;
+  const gunzip = isGzip(magic) ? createGunzip({ chunkSize: 256 * 1024 }) : undefined;
   const source: Readable = gunzip ? file.pipe(gunzip) : file;
   if (gunzip) file.on('error', (e) => gunzip.destroy(e));
   const close = () => {
