@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   answering,
-  builtEntry,
   distinctJpeg,
   freePort,
   killChild,
@@ -29,7 +28,7 @@ import {
   noiseJpeg,
   sendMultipart,
   spawnBareBusboy,
-  spawnEntry,
+  spawnBuiltApi,
 } from '../support/reports';
 import { TestContext, TestUser } from '../support/test-context';
 import { reportBench } from './bench-report';
@@ -75,11 +74,9 @@ describe('report ingest benchmark', () => {
   }
 
   async function apiServer(): Promise<Server> {
-    const port = await freePort();
-    const child = spawnEntry(ctx, builtEntry('api'), { PORT: String(port) }, profiling());
+    const { child, url } = await spawnBuiltApi(ctx, profiling());
     children.push(child);
-    await answering(`http://127.0.0.1:${port}/api/health`);
-    return { url: `http://127.0.0.1:${port}/api/elections/${election.slug}/reports`, pid: child.pid! };
+    return { url: `${url}/api/elections/${election.slug}/reports`, pid: child.pid! };
   }
 
   /** Node options that write a CPU profile when INGEST_CPU_PROF names a folder (on SIGTERM, too). */

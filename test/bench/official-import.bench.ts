@@ -10,7 +10,7 @@ import { ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import request from 'supertest';
 import { NATIONAL_CSV_GZ } from '../support/data';
-import { answering, builtEntry, freePort, killChild, spawnEntry } from '../support/reports';
+import { builtEntry, killChild, spawnBuiltApi, spawnEntry } from '../support/reports';
 import { waitForMatching } from '../support/official';
 import { bearer, TestContext, TestUser } from '../support/test-context';
 import { reportBench, timed } from './bench-report';
@@ -28,10 +28,7 @@ describe('official-results import benchmark', () => {
     ctx = await TestContext.create({ env: { RECONCILE_INTERVAL_MS: '3600000' } });
     // The worker and the API as they run in production: each its own process, built.
     worker = spawnEntry(ctx, builtEntry('worker'));
-    const port = await freePort();
-    api = spawnEntry(ctx, builtEntry('api'), { PORT: String(port) });
-    apiUrl = `http://127.0.0.1:${port}`;
-    await answering(`${apiUrl}/api/health`);
+    ({ child: api, url: apiUrl } = await spawnBuiltApi(ctx));
     admin = await ctx.newUser('admin');
   });
   afterAll(async () => {

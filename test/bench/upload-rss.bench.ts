@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   answering,
-  builtEntry,
   distinctJpeg,
   eventually,
   freePort,
@@ -21,7 +20,7 @@ import {
   residentMb,
   sendMultipart,
   spawnBareBusboy,
-  spawnEntry,
+  spawnBuiltApi,
 } from '../support/reports';
 import { TestContext } from '../support/test-context';
 import { reportBench } from './bench-report';
@@ -78,14 +77,12 @@ describe('upload memory benchmark', () => {
     const barePort = await freePort();
     const bare = spawnBareBusboy(barePort, dir, false);
     children.push(bare);
-    const apiPort = await freePort();
-    const api = spawnEntry(ctx, builtEntry('api'), { PORT: String(apiPort) });
+    const { child: api, url } = await spawnBuiltApi(ctx);
     children.push(api);
     try {
       const bareUrl = `http://127.0.0.1:${barePort}/upload`;
-      const apiUrl = `http://127.0.0.1:${apiPort}/api/elections/${election.slug}/reports`;
+      const apiUrl = `${url}/api/elections/${election.slug}/reports`;
       await answering(bareUrl);
-      await answering(`http://127.0.0.1:${apiPort}/api/health`);
       const auth = { authorization: `Bearer ${observer.token}` };
       const idle = { bare: residentMb(bare.pid!), api: residentMb(api.pid!) };
       const baseline = await peakDuring(bare.pid!, bareUrl, bodies(0), {});

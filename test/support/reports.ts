@@ -252,6 +252,26 @@ export const spawnWorker = (ctx: TestContext): ChildProcess => spawnEntry(ctx, '
  */
 export const builtEntry = (app: 'api' | 'worker'): string => `dist/apps/${app}/src/main.js`;
 
+/**
+ * The API as built (`builtEntry`) in a process of its own on a free port, once it answers:
+ * the process and the API's base URL. A process that never answers is killed.
+ */
+export async function spawnBuiltApi(
+  ctx: TestContext,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawnEntry(ctx, builtEntry('api'), { PORT: String(port) }, nodeArgs);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await answering(`${url}/api/health`);
+  } catch (e) {
+    await killChild(child);
+    throw e;
+  }
+  return { child, url };
+}
+
 /** Resident memory of a process now, in MB (from /proc). */
 export function residentMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
